@@ -1,0 +1,281 @@
+//! Command-line interface: flags (clap), reading files, and exit codes. All I/O of the
+//! tool happens here; the library only computes.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use treaty_analyser::error::{Error, ErrorKind};
+use treaty_analyser::render::outline;
+use treaty_analyser::{LineIndex, cite, input, parse, tree};
+
+/// Exit code: success, no differences, a clean check.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: differences found, or warnings under `--strict`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: trouble (bad input, bad usage).
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "treaty",
+    version,
+    about = "Parse treaty drafts into article trees, cite their parts, and compare versions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by every command that reads a draft.
+#[derive(clap::Args, Debug, Clone)]
+struct InputOpts {
+    /// Decode input from this legacy encoding (windows-1251, koi8-r, iso-8859-1, …).
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = input::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ParseFormat {
+    /// The JSON tree (schema_version 1).
+    Json,
+    /// One line per node with byte ranges, for debugging.
+    Tree,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ShowFormat {
+    Text,
+    Json,
+    Md,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the document tree as JSON.
+    Parse {
+        /// The draft (plain text); `-` for standard input.
+        file: String,
+        #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
+        format: ParseFormat,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Print a table of contents: divisions, articles with captions, paragraph counts.
+    Outline {
+        /// The draft (plain text); `-` for standard input.
+        file: String,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Print cited parts: "7", "7(2)(b)", "7.2", "1-3", "preamble", "conclusion", "chapter:2".
+    Show {
+        /// The draft (plain text); `-` for standard input.
+        file: String,
+        /// One or more citations.
+        #[arg(required = true)]
+        citations: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+    /// Report numbering gaps, duplicates and empty articles as file:line:col diagnostics.
+    Check {
+        /// The draft (plain text); `-` for standard input.
+        file: String,
+        /// Exit with 1 when there are warnings.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        input: InputOpts,
+    },
+}
+
+/// Runs the command line and maps errors to one line on stderr and exit code 2.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("treaty: {e}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
+/// Reads `path` (or standard input for `-`) within the size limit and decodes it.
+fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
+    let limit = opts.max_bytes;
+    let too_large = |n: String| {
+        Error::new(
+            ErrorKind::TooLarge,
+            format!(
+                "{path}: input is {n}, over the limit of {limit} bytes; raise it with --max-bytes"
+            ),
+        )
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Error::new(ErrorKind::Io, format!("-: cannot read standard input: {e}"))
+            })?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large("larger".into()));
+        }
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        if meta.is_dir() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("{path}: is a directory; give the path of a plain-text draft"),
+            ));
+        }
+        if meta.len() > limit {
+            return Err(too_large(format!("{} bytes", meta.len())));
+        }
+        let f = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+        f.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(path, &e))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large(format!("{} bytes", bytes.len())));
+        }
+    }
+    input::decode(&bytes, path, opts.encoding.as_deref())
+}
+
+fn io_error(path: &str, e: &std::io::Error) -> Error {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file; check the path".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; check the file's permissions".to_string()
+        }
+        _ => format!("cannot read: {e}"),
+    };
+    Error::new(ErrorKind::Io, format!("{path}: {what}"))
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends quietly.
+fn emit(s: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::new(
+            ErrorKind::Io,
+            format!("cannot write output: {e}"),
+        )),
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))
+}
+
+fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Parse {
+            file,
+            format,
+            input,
+        } => {
+            let text = read_input(&file, &input)?;
+            let p = parse(&text);
+            match format {
+                ParseFormat::Json => emit(&to_json(&serde_json::json!({
+                    "schema_version": 1,
+                    "root": p.document.root,
+                }))?)?,
+                ParseFormat::Tree => emit(&outline::debug_tree(&p.document.root))?,
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Outline { file, input } => {
+            let text = read_input(&file, &input)?;
+            let p = parse(&text);
+            emit(&outline::outline(&p.document.root))?;
+            Ok(EXIT_OK)
+        }
+        Command::Show {
+            file,
+            citations,
+            format,
+            input,
+        } => {
+            let text = read_input(&file, &input)?;
+            let p = parse(&text);
+            let root = &p.document.root;
+            let mut out = String::new();
+            let mut json = Vec::new();
+            for c in &citations {
+                let nodes = cite::resolve(root, c)
+                    .map_err(|e| Error::new(e.kind, format!("{file}: {}", e.message)))?;
+                for n in nodes {
+                    match format {
+                        ShowFormat::Text => out.push_str(&outline::text(n, &text)),
+                        ShowFormat::Md => out.push_str(&outline::markdown(n, &text)),
+                        ShowFormat::Json => json.push(serde_json::json!({
+                            "citation": c,
+                            "node": n,
+                            "text": n.text(&text),
+                        })),
+                    }
+                }
+            }
+            if let ShowFormat::Json = format {
+                out = to_json(&json)?;
+            }
+            emit(&out)?;
+            Ok(EXIT_OK)
+        }
+        Command::Check {
+            file,
+            strict,
+            input,
+        } => {
+            let text = read_input(&file, &input)?;
+            let p = parse(&text);
+            let index = LineIndex::new(&text);
+            let mut out = String::new();
+            for d in &p.diagnostics {
+                out.push_str(&d.render(&file, &text, &index));
+            }
+            let n_articles = p
+                .document
+                .root
+                .descendants_of_kind(tree::NodeKind::Article)
+                .count();
+            out.push_str(&format!(
+                "{file}: {n_articles} articles, {} warning{}\n",
+                p.diagnostics.len(),
+                if p.diagnostics.len() == 1 { "" } else { "s" }
+            ));
+            emit(&out)?;
+            Ok(if strict && !p.diagnostics.is_empty() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            })
+        }
+    }
+}

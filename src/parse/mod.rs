@@ -1,0 +1,706 @@
+//! Parsing a draft's plain text into a lossless [`Document`] tree.
+//!
+//! Parsing never fails: whatever the input, [`parse`] returns a tree whose leaves tile the
+//! input exactly, and a list of [`Diagnostic`]s for anomalies (numbering gaps, duplicates,
+//! empty articles). The steps are:
+//!
+//! 1. split into lines (LF, CRLF or CR);
+//! 2. recognise candidate headings line by line with nom rules (`rules`);
+//! 3. choose the real article headings as the best-numbered chain (`select`);
+//! 4. accept divisions, find the caption layout, the final clauses and annexes;
+//! 5. split the front matter into title and preamble (recitals, formula);
+//! 6. split each article body into paragraphs and items (`body`);
+//! 7. give every node its eId and line.
+
+mod body;
+mod lines;
+mod rules;
+mod select;
+
+use crate::diag::Diagnostic;
+use crate::number::Designation;
+use crate::span::{LineIndex, Span};
+use crate::tree::{Document, Node, NodeKind};
+use lines::Line;
+use select::{Candidate, CaptionLayout};
+use std::collections::{HashMap, HashSet};
+
+pub use rules_public::*;
+
+/// Recognisers exposed for other modules (citations and cross-references).
+mod rules_public {
+    /// True for the article word in a supported language or a common OCR slip of it.
+    pub fn is_article_word(word: &str) -> bool {
+        super::rules::is_article_word(word)
+    }
+}
+
+/// The result of parsing: the tree and what was noticed on the way.
+#[derive(Clone, Debug)]
+pub struct Parse {
+    /// The document tree.
+    pub document: Document,
+    /// Anomalies of the text, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One top-level piece of the document before nesting.
+#[derive(Clone, Debug)]
+enum Unit {
+    Title,
+    Preamble,
+    Division {
+        kind: NodeKind,
+        label: String,
+        number: Designation,
+        caption: Option<String>,
+        head_end: usize,
+    },
+    Article(usize),
+    Conclusion,
+    Annex {
+        label: String,
+        number: Option<Designation>,
+        caption: Option<String>,
+    },
+    Unparsed,
+}
+
+/// A chosen article heading.
+#[derive(Clone, Debug)]
+struct ArticleAt {
+    /// First line of the heading (the caption line when the caption comes first).
+    first: usize,
+    /// The line after the heading lines.
+    body_first: usize,
+    label: String,
+    number: Designation,
+    caption: Option<String>,
+}
+
+fn first_char_may_start_article(c: char) -> bool {
+    matches!(c, 'A' | 'a' | 'С' | 'с' | 'Č' | 'č')
+}
+
+fn first_char_may_start_division(c: char) -> bool {
+    matches!(
+        c,
+        'P' | 'T' | 'C' | 'S' | 'K' | 'A' | 'Г' | 'Р' | 'Ч' | 'О' | 'П' | 'Т' | 'Č'
+    )
+}
+
+/// Parses `source` into a document tree and diagnostics. Never fails, never panics.
+pub fn parse(source: &str) -> Parse {
+    let src = source;
+    let lines = lines::split_lines(src);
+    let index = LineIndex::new(src);
+
+    // 2. Candidates.
+    let mut cands: Vec<Candidate> = Vec::new();
+    let mut div_cands = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trimmed();
+        let Some(c) = t.chars().next() else { continue };
+        if t.len() > 2000 {
+            continue;
+        }
+        if first_char_may_start_article(c) {
+            if let Some(head) = rules::article_head(t) {
+                cands.push(Candidate { line: i, head });
+                continue;
+            }
+        }
+        if first_char_may_start_division(c) {
+            if let Some(d) = rules::division_head(t) {
+                div_cands.push((i, d));
+            }
+        }
+    }
+
+    // 3. Articles.
+    let chosen = select::choose(&lines, &cands);
+    let bare = chosen
+        .iter()
+        .filter(|&&k| cands[k].head.rest_kind == rules::Rest::Empty)
+        .map(|&k| cands[k].line);
+    let layout = select::caption_layout(&lines, bare);
+    let mut articles: Vec<ArticleAt> = Vec::with_capacity(chosen.len());
+    let mut taken: HashSet<usize> = HashSet::new();
+    for &k in &chosen {
+        let c = &cands[k];
+        let mut a = ArticleAt {
+            first: c.line,
+            body_first: c.line + 1,
+            label: c.head.label.to_string(),
+            number: c.head.number.clone(),
+            caption: c.head.caption.map(str::to_string),
+        };
+        if c.head.rest_kind == rules::Rest::Empty {
+            match layout {
+                CaptionLayout::After => {
+                    if let Some(j) = select::caption_after(&lines, c.line) {
+                        a.caption = Some(lines[j].trimmed().to_string());
+                        a.body_first = j + 1;
+                    }
+                }
+                CaptionLayout::Before => {
+                    if let Some(j) = select::caption_before(&lines, c.line) {
+                        let prev_end = articles.last().map_or(0, |p: &ArticleAt| p.body_first);
+                        if j >= prev_end && !taken.contains(&j) {
+                            a.caption = Some(lines[j].trimmed().to_string());
+                            a.first = j;
+                        }
+                    }
+                }
+            }
+        }
+        taken.insert(a.first);
+        articles.push(a);
+    }
+
+    // 4. Divisions: stand-alone lines that are not inside a sentence.
+    let article_lines: HashSet<usize> = articles
+        .iter()
+        .flat_map(|a| a.first..a.body_first)
+        .collect();
+    let mut divisions: Vec<(usize, Unit)> = Vec::new();
+    for (i, d) in div_cands {
+        if article_lines.contains(&i) {
+            continue;
+        }
+        if matches!(d.rest_kind, rules::Rest::Sentence | rules::Rest::DotOnly) {
+            continue;
+        }
+        if matches!(select::above(&lines, i), select::Above::MidSentence) {
+            continue;
+        }
+        if lines[i].trimmed().chars().count() > 200 {
+            continue;
+        }
+        let mut caption = d.caption.map(str::to_string);
+        let mut head_end = i + 1;
+        if caption.is_none() {
+            if let Some(j) = select::caption_after(&lines, i) {
+                if !article_lines.contains(&j) && j == i + 1 {
+                    caption = Some(lines[j].trimmed().to_string());
+                    head_end = j + 1;
+                }
+            }
+        }
+        divisions.push((
+            i,
+            Unit::Division {
+                kind: d.kind,
+                label: d.label.to_string(),
+                number: d.number,
+                caption,
+                head_end,
+            },
+        ));
+    }
+
+    // Final clauses: the first set phrase ("IN WITNESS WHEREOF", "Done at") after which the
+    // article numbering does not simply go on; articles after it belong to annexed texts.
+    let mut conclusion = None;
+    if let Some(first) = articles.first().map(|a| a.body_first) {
+        for i in first..lines.len() {
+            let t = lines[i].trimmed();
+            if !t.starts_with(char::is_uppercase) || !rules::is_conclusion_start(t) {
+                continue;
+            }
+            let next = articles.partition_point(|a| a.first <= i);
+            let goes_on = match (
+                next.checked_sub(1).map(|p| &articles[p]),
+                articles.get(next),
+            ) {
+                (Some(p), Some(n)) => p.number.is_followed_by(&n.number),
+                _ => false,
+            };
+            if !goes_on {
+                conclusion = Some(i);
+                break;
+            }
+        }
+    }
+    let last_article_line = articles.last().map(|a| a.body_first);
+    // Annexes: stand-alone annex headings after the final clauses (or the last article).
+    let mut annexes: Vec<(usize, Unit)> = Vec::new();
+    if let Some(from) = conclusion.or(last_article_line) {
+        for i in from..lines.len() {
+            if select::above(&lines, i) != select::Above::Blank {
+                continue;
+            }
+            if let Some((label, number)) = rules::annex_head(lines[i].trimmed()) {
+                let rest = lines[i].trimmed()[label.len()..].trim_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ':' | '–' | '-' | '—' | '.')
+                });
+                annexes.push((
+                    i,
+                    Unit::Annex {
+                        label: label.to_string(),
+                        number,
+                        caption: (!rest.is_empty()).then(|| rest.to_string()),
+                    },
+                ));
+            }
+        }
+    }
+    let back_start = annexes
+        .first()
+        .map(|a| a.0)
+        .into_iter()
+        .chain(conclusion)
+        .min();
+
+    // Units in order.
+    let mut units: Vec<(usize, Unit)> = Vec::new();
+    for (k, a) in articles.iter().enumerate() {
+        if back_start.is_some_and(|b| a.first >= b) {
+            continue;
+        }
+        units.push((a.first, Unit::Article(k)));
+    }
+    for (i, d) in divisions {
+        if back_start.is_some_and(|b| i >= b) {
+            continue;
+        }
+        units.push((i, d));
+    }
+    if let Some(c) = conclusion {
+        units.push((c, Unit::Conclusion));
+    }
+    units.extend(annexes);
+    units.sort_by_key(|u| u.0);
+
+    // 5. Front matter: title and preamble.
+    let body_start = units.first().map_or(lines.len(), |u| u.0);
+    let mut front: Vec<(usize, Unit)> = Vec::new();
+    let first_text = (0..body_start).find(|&i| !lines[i].is_blank());
+    if let Some(ft) = first_text {
+        let block_end = (ft..body_start)
+            .find(|&i| lines[i].is_blank())
+            .unwrap_or(body_start);
+        let block: Vec<&str> = (ft..block_end).map(|i| lines[i].trimmed()).collect();
+        let title_like = block.len() <= 6
+            && block.iter().all(|l| l.chars().count() <= 300)
+            && !block
+                .iter()
+                .any(|l| rules::is_formula(l) || rules::is_preamble_heading(l))
+            && !block.last().is_some_and(|l| l.ends_with([',', ';', ':']));
+        let mut pre_start = ft;
+        if title_like && (block_end < body_start || articles.is_empty()) {
+            front.push((ft, Unit::Title));
+            // A title may run over several short blocks written in capitals.
+            let mut end = block_end;
+            loop {
+                let Some(next) = (end..body_start).find(|&i| !lines[i].is_blank()) else {
+                    end = body_start;
+                    break;
+                };
+                let next_end = (next..body_start)
+                    .find(|&i| lines[i].is_blank())
+                    .unwrap_or(body_start);
+                let capitals = (next..next_end).all(|i| {
+                    let t = lines[i].trimmed();
+                    !t.ends_with([',', ';', ':'])
+                        && !rules::is_preamble_heading(t)
+                        && t.chars().any(char::is_alphabetic)
+                        && !t.chars().any(char::is_lowercase)
+                });
+                if next_end - next > 3 || next_end == body_start || !capitals {
+                    end = next;
+                    break;
+                }
+                end = next_end;
+            }
+            pre_start = end;
+        }
+        if pre_start < body_start {
+            if articles.is_empty() {
+                front.push((pre_start, Unit::Unparsed));
+            } else {
+                front.push((pre_start, Unit::Preamble));
+            }
+        }
+    }
+    front.append(&mut units);
+    let units = front;
+
+    // 6. Build the tree.
+    let mut root = Node::leaf(NodeKind::Document, Span::new(0, src.len()), 1);
+    let starts: Vec<usize> = units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| if k == 0 { 0 } else { lines[u.0].start })
+        .collect();
+    let mut stack: Vec<Node> = Vec::new();
+    let close_to = |stack: &mut Vec<Node>, root: &mut Node, rank: u8, at: usize| {
+        while let Some(top) = stack.last() {
+            if rank != 0 && top.kind.division_rank() < rank {
+                break;
+            }
+            let mut top = stack.pop().expect("non-empty stack");
+            top.span.end = at;
+            finish_division(&mut top);
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(top),
+                None => root.children.push(top),
+            }
+        }
+    };
+    for (k, (line, unit)) in units.iter().enumerate() {
+        let start = starts[k];
+        let end = starts.get(k + 1).copied().unwrap_or(src.len());
+        let span = Span::new(start, end);
+        let node = match unit {
+            Unit::Division {
+                kind,
+                label,
+                number,
+                caption,
+                head_end,
+            } => {
+                close_to(&mut stack, &mut root, kind.division_rank(), start);
+                let mut n = Node::leaf(*kind, Span::new(start, end), 0);
+                n.number = Some(number.text.clone());
+                n.label = Some(label.clone());
+                n.heading = caption.clone();
+                let head_end_byte = lines.get(*head_end).map_or(end, |l| l.start).min(end);
+                n.children.push(Node::leaf(
+                    NodeKind::Heading,
+                    Span::new(start, head_end_byte),
+                    0,
+                ));
+                stack.push(n);
+                continue;
+            }
+            Unit::Conclusion | Unit::Annex { .. } => {
+                close_to(&mut stack, &mut root, 0, start);
+                build_simple(unit, span, &lines, *line)
+            }
+            Unit::Article(a) => build_article(&articles[*a], span, &lines, &units, k),
+            Unit::Preamble => build_preamble(
+                span,
+                &lines,
+                *line,
+                units.get(k + 1).map_or(lines.len(), |u| u.0),
+            ),
+            Unit::Title | Unit::Unparsed => build_simple(unit, span, &lines, *line),
+        };
+        match stack.last_mut() {
+            Some(parent) => {
+                parent.children.push(node);
+                parent.span.end = end;
+            }
+            None => root.children.push(node),
+        }
+    }
+    close_to(&mut stack, &mut root, 0, src.len());
+    if root.children.is_empty() && !src.is_empty() {
+        root.children
+            .push(Node::leaf(NodeKind::Unparsed, Span::new(0, src.len()), 0));
+    }
+
+    // 7. Ids and lines.
+    let mut used = HashSet::new();
+    assign(&mut root, "", &mut used, &index, src);
+    root.id = "doc".into();
+    root.line = 1;
+
+    let diagnostics = diagnose(&root, src, &index);
+    Parse {
+        document: Document {
+            source: src.to_string(),
+            root,
+        },
+        diagnostics,
+    }
+}
+
+/// Closes a division: its heading leaf ends where its first child starts.
+fn finish_division(n: &mut Node) {
+    if n.children.len() > 1 {
+        let next = n.children[1].span.start;
+        n.children[0].span.end = next;
+    } else if let Some(h) = n.children.first_mut() {
+        h.span.end = n.span.end;
+    }
+}
+
+fn build_simple(unit: &Unit, span: Span, lines: &[Line], line: usize) -> Node {
+    match unit {
+        Unit::Title => {
+            let mut n = Node::leaf(NodeKind::Title, span, 0);
+            let text: Vec<&str> = lines[line..]
+                .iter()
+                .take_while(|l| l.start < span.end)
+                .filter(|l| !l.is_blank())
+                .map(Line::trimmed)
+                .collect();
+            n.heading = Some(text.join(" "));
+            n
+        }
+        Unit::Conclusion => Node::leaf(NodeKind::Conclusion, span, 0),
+        Unit::Annex {
+            label,
+            number,
+            caption,
+        } => {
+            let mut n = Node::leaf(NodeKind::Annex, span, 0);
+            n.label = Some(label.clone());
+            n.number = number.as_ref().map(|d| d.text.clone());
+            n.heading = caption.clone();
+            let head_end = lines
+                .get(line + 1)
+                .map_or(span.end, |l| l.start)
+                .min(span.end);
+            if head_end < span.end {
+                n.children = vec![
+                    Node::leaf(NodeKind::Heading, Span::new(span.start, head_end), 0),
+                    Node::leaf(NodeKind::Text, Span::new(head_end, span.end), 0),
+                ];
+            }
+            n
+        }
+        _ => Node::leaf(NodeKind::Unparsed, span, 0),
+    }
+}
+
+fn build_article(
+    a: &ArticleAt,
+    span: Span,
+    lines: &[Line],
+    units: &[(usize, Unit)],
+    k: usize,
+) -> Node {
+    let mut n = Node::leaf(NodeKind::Article, span, 0);
+    n.number = Some(a.number.text.clone());
+    n.label = Some(a.label.clone());
+    n.heading = a.caption.clone();
+    let end_line = units.get(k + 1).map_or(lines.len(), |u| u.0);
+    // The heading leaf takes the label and caption lines and the blank lines after them.
+    let mut body_first = a.body_first.min(end_line);
+    while body_first < end_line && lines[body_first].is_blank() {
+        body_first += 1;
+    }
+    let body_start = if body_first < end_line {
+        lines[body_first].start.max(span.start)
+    } else {
+        span.end
+    };
+    n.children.push(Node::leaf(
+        NodeKind::Heading,
+        Span::new(span.start, body_start),
+        0,
+    ));
+    if body_start < span.end {
+        let marks = body::marks(lines, body_first, end_line);
+        n.children
+            .extend(body::nest(lines, &marks, 0, body_start, span.end));
+    }
+    n
+}
+
+fn build_preamble(span: Span, lines: &[Line], first: usize, end_line: usize) -> Node {
+    let mut n = Node::leaf(NodeKind::Preamble, span, 0);
+    let mut i = first;
+    let mut marks: Vec<(usize, NodeKind)> = Vec::new();
+    if i < end_line && rules::is_preamble_heading(lines[i].trimmed()) {
+        n.label = Some(lines[i].trimmed().to_string());
+        i += 1;
+        while i < end_line && lines[i].is_blank() {
+            i += 1;
+        }
+        marks.push((first, NodeKind::Heading));
+    }
+    let mut prev_blank = true;
+    let mut prev_text = "";
+    for j in i..end_line {
+        let l = &lines[j];
+        if l.is_blank() {
+            prev_blank = true;
+            continue;
+        }
+        let t = l.trimmed();
+        if rules::is_formula(t) {
+            marks.push((j, NodeKind::Formula));
+        } else {
+            let after_clause = prev_text.ends_with([';', ',', ':'])
+                && t.chars().next().is_some_and(char::is_uppercase);
+            let after_formula = marks.last().is_some_and(|m| m.1 == NodeKind::Formula);
+            if prev_blank || after_clause || after_formula || marks.is_empty() {
+                marks.push((j, NodeKind::Recital));
+            }
+        }
+        prev_blank = false;
+        prev_text = t;
+    }
+    for (m, &(line, kind)) in marks.iter().enumerate() {
+        let s = if m == 0 {
+            span.start
+        } else {
+            lines[line].start
+        };
+        let e = marks.get(m + 1).map_or(span.end, |x| lines[x.0].start);
+        n.children.push(Node::leaf(kind, Span::new(s, e), 0));
+    }
+    if n.children.len() == 1 && n.children[0].kind == NodeKind::Recital {
+        n.children.clear();
+    }
+    n
+}
+
+fn eid_part(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
+}
+
+/// Gives every node its eId and 1-based line.
+fn assign(n: &mut Node, parent: &str, used: &mut HashSet<String>, index: &LineIndex, src: &str) {
+    let mut counters: HashMap<NodeKind, usize> = HashMap::new();
+    for c in n.children.iter_mut() {
+        let ord = {
+            let e = counters.entry(c.kind).or_default();
+            *e += 1;
+            *e
+        };
+        let local = match c.kind {
+            NodeKind::Title | NodeKind::Preamble | NodeKind::Conclusion | NodeKind::Heading => {
+                c.kind.eid_prefix().to_string()
+            }
+            NodeKind::Formula => "formula".to_string(),
+            _ => match &c.number {
+                Some(num) if !eid_part(num).is_empty() => {
+                    format!("{}_{}", c.kind.eid_prefix(), eid_part(num))
+                }
+                _ => format!("{}_{}", c.kind.eid_prefix(), ord),
+            },
+        };
+        // Articles are addressed from the top (art_7), like Akoma Ntoso, except inside annexes.
+        let prefix = if c.kind == NodeKind::Article
+            && n.kind != NodeKind::Annex
+            && !parent.contains("annex")
+        {
+            String::new()
+        } else {
+            parent.to_string()
+        };
+        let base = if prefix.is_empty() {
+            local
+        } else {
+            format!("{prefix}__{local}")
+        };
+        let mut id = base.clone();
+        let mut k = 2;
+        while used.contains(&id) {
+            id = format!("{base}-{k}");
+            k += 1;
+        }
+        used.insert(id.clone());
+        c.id = id;
+        let text = c.span.slice(src);
+        let lead = text.len() - text.trim_start().len();
+        let at = if lead == text.len() {
+            c.span.start
+        } else {
+            c.span.start + lead
+        };
+        c.line = index.line(at);
+        let pid = c.id.clone();
+        let child_parent = if c.kind.is_division() && c.kind != NodeKind::Part {
+            // Articles ignore divisions, but sections inside chapters keep their chapter.
+            pid
+        } else {
+            pid
+        };
+        assign(c, &child_parent, used, index, src);
+    }
+}
+
+/// Numbering gaps, duplicates, out-of-order numbers and empty articles.
+fn diagnose(root: &Node, src: &str, index: &LineIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let arts: Vec<&Node> = root
+        .walk()
+        .filter(|n| n.kind == NodeKind::Article && !n.id.contains("annex"))
+        .collect();
+    if arts.is_empty() {
+        if !src.trim().is_empty() {
+            out.push(Diagnostic::warning(
+                "no-articles",
+                "no article headings found; the whole text is kept as unparsed".into(),
+                Span::new(0, 0),
+                src,
+                index,
+            ));
+        }
+        return out;
+    }
+    let label_span = |n: &Node| {
+        let start = index.line_start(n.line).unwrap_or(n.span.start);
+        let text = index.line_text(src, n.line);
+        let off = n.label.as_deref().and_then(|l| text.find(l)).unwrap_or(0);
+        let len = n.label.as_deref().map_or(text.len(), str::len);
+        Span::new(start + off, (start + off + len).min(src.len()))
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut prev: Option<(&Node, Designation)> = None;
+    for a in arts {
+        let Some(d) = a.number.as_deref().and_then(crate::number::normalize) else {
+            continue;
+        };
+        let name = a.label.clone().unwrap_or_default();
+        if let Some(&line) = seen.get(&d.text) {
+            out.push(Diagnostic::warning(
+                "duplicate",
+                format!(
+                    "{name}: article number {} already used on line {line}",
+                    d.text
+                ),
+                label_span(a),
+                src,
+                index,
+            ));
+        } else if let Some((p, pd)) = &prev {
+            if pd.cmp_key(&d).is_ge() {
+                out.push(Diagnostic::warning(
+                    "order",
+                    format!(
+                        "{name} comes after {}: numbers go backwards",
+                        p.label.as_deref().unwrap_or("the previous article")
+                    ),
+                    label_span(a),
+                    src,
+                    index,
+                ));
+            } else if !pd.is_followed_by(&d) && pd.key.len() == d.key.len() {
+                out.push(Diagnostic::warning(
+                    "gap",
+                    format!(
+                        "numbering gap: {name} follows {}",
+                        p.label.as_deref().unwrap_or("the previous article")
+                    ),
+                    label_span(a),
+                    src,
+                    index,
+                ));
+            }
+        }
+        seen.insert(d.text.clone(), a.line);
+        let body = a.body_span();
+        if body.slice(src).trim().is_empty() {
+            out.push(Diagnostic::warning(
+                "empty",
+                format!("{name} has no text"),
+                label_span(a),
+                src,
+                index,
+            ));
+        }
+        prev = Some((a, d));
+    }
+    out
+}

@@ -1,0 +1,3 @@
+//! Renderers: they display a tree or a diff that has already been computed.
+
+pub mod outline;
