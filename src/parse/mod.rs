@@ -12,6 +12,9 @@
 //! 6. split each article body into paragraphs and items (`body`);
 //! 7. give every node its eId and line.
 
+// Lines are addressed by number throughout (neighbours, ranges), so index loops read best.
+#![allow(clippy::needless_range_loop)]
+
 mod body;
 mod lines;
 mod rules;

@@ -200,7 +200,7 @@ fn transition(a: &Candidate, b: &Candidate) -> f64 {
     } else if y.key.iter().all(|&k| k <= 1) {
         -1.0
     } else {
-        -2.5
+        -1.5
     }
 }
 
@@ -343,6 +343,8 @@ pub(crate) fn caption_layout(lines: &[Line], bare: impl Iterator<Item = usize>) 
         match (caption_before(lines, i), caption_after(lines, i)) {
             (Some(_), None) => before += 1,
             (None, Some(_)) => after += 1,
+            // Both sides look like captions: a full stop below marks a sentence of the body.
+            (Some(_), Some(j)) if lines[j].trimmed().ends_with('.') => before += 1,
             _ => {}
         }
     }
