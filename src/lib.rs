@@ -16,6 +16,7 @@
 
 pub mod cite;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod input;
 pub mod number;

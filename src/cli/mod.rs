@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use treaty_analyser::error::{Error, ErrorKind};
 use treaty_analyser::render::outline;
-use treaty_analyser::{LineIndex, cite, input, parse, tree};
+use treaty_analyser::{LineIndex, cite, diff, input, parse, render, tree};
 
 /// Exit code: success, no differences, a clean check.
 pub const EXIT_OK: u8 = 0;
@@ -52,8 +52,50 @@ enum ShowFormat {
     Md,
 }
 
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum DiffFormat {
+    /// Coloured (or `[-…-]{+…+}`) report for the terminal.
+    Term,
+    /// The JSON contract (schema_version 1).
+    Json,
+    /// Markdown with ~~deleted~~ and **inserted** words.
+    Md,
+    /// Line-based unified diff for patch tools.
+    Unified,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Compare two versions article by article; exit 0 when equal, 1 when different.
+    Diff {
+        /// The old version; `-` for standard input.
+        old: String,
+        /// The new version.
+        new: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Term)]
+        format: DiffFormat,
+        /// Print only counts per class and per article the share of words changed.
+        #[arg(long)]
+        stat: bool,
+        /// Colour: auto (a terminal without NO_COLOR), always or never.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Hide changes that only follow a renumbering (labels, cross-references).
+        #[arg(long)]
+        ignore_renumbering: bool,
+        /// Seconds the word diff may take before it falls back to a coarser diff.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        timeout: f64,
+        #[command(flatten)]
+        input: InputOpts,
+    },
     /// Print the document tree as JSON.
     Parse {
         /// The draft (plain text); `-` for standard input.
@@ -210,6 +252,67 @@ fn run(cli: Cli) -> Result<u8, Error> {
             }
             Ok(EXIT_OK)
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            stat,
+            color,
+            ignore_renumbering,
+            timeout,
+            input,
+        } => {
+            if old == "-" && new == "-" {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "only one of OLD and NEW can be '-' (standard input)",
+                ));
+            }
+            if !(timeout.is_finite() && timeout > 0.0) {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "--timeout takes a positive number of seconds",
+                ));
+            }
+            let old_text = read_input(&old, &input)?;
+            let new_text = read_input(&new, &input)?;
+            let (po, pn) = (parse(&old_text), parse(&new_text));
+            let opts = diff::DiffOptions {
+                timeout: std::time::Duration::from_secs_f64(timeout.min(1e6)),
+            };
+            let d = diff::diff(&po.document, &pn.document, &opts);
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let ro = render::diff::RenderOptions {
+                color,
+                ignore_renumbering,
+            };
+            let differs = d.changes.iter().any(|c| render::diff::is_visible(c, &ro));
+            let out = if stat {
+                render::diff::stat(&d, &ro)
+            } else {
+                match format {
+                    DiffFormat::Term => render::diff::term(&d, &old, &new, &ro),
+                    DiffFormat::Md => render::diff::markdown(&d, &old, &new, &ro),
+                    DiffFormat::Unified => render::diff::unified(&old_text, &new_text, &old, &new),
+                    DiffFormat::Json => to_json(&serde_json::json!({
+                        "schema_version": 1,
+                        "old": {"path": old, "sha256": sha256_hex(&old_text)},
+                        "new": {"path": new, "sha256": sha256_hex(&new_text)},
+                        "summary": d.summary,
+                        "changes": d.changes,
+                    }))?,
+                }
+            };
+            emit(&out)?;
+            Ok(if differs { EXIT_FINDINGS } else { EXIT_OK })
+        }
         Command::Outline { file, input } => {
             let text = read_input(&file, &input)?;
             let p = parse(&text);
@@ -278,4 +381,13 @@ fn run(cli: Cli) -> Result<u8, Error> {
             })
         }
     }
+}
+
+/// Hex SHA-256 of a text, to identify exactly which versions were compared.
+fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

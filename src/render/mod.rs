@@ -1,3 +1,4 @@
 //! Renderers: they display a tree or a diff that has already been computed.
 
+pub mod diff;
 pub mod outline;

@@ -1,0 +1,289 @@
+//! Aligning two sequences of units (articles, paragraphs, recitals) by content: identical
+//! text first, then same number and still similar, then the best remaining match above a
+//! threshold wherever it went; then splits, merges and moves.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// A unit to align: its number and the word tokens of its content (without its label).
+#[derive(Clone, Debug)]
+pub(crate) struct Unit {
+    pub number: Option<String>,
+    /// Hash of the content words, for identity.
+    pub hash: u64,
+    /// Sorted, deduplicated hashes of word bigrams (unigrams for one-word texts).
+    pub shingles: Vec<u64>,
+}
+
+fn h<T: Hash>(t: T) -> u64 {
+    let mut s = std::collections::hash_map::DefaultHasher::new();
+    t.hash(&mut s);
+    s.finish()
+}
+
+impl Unit {
+    /// Builds a unit from its number and content words (compared case-insensitively).
+    pub fn new(number: Option<String>, words: &[&str]) -> Self {
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let mut shingles: Vec<u64> = if lower.len() < 2 {
+            lower.iter().map(h).collect()
+        } else {
+            lower.windows(2).map(h).collect()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        Unit {
+            number,
+            hash: h(&lower),
+            shingles,
+        }
+    }
+}
+
+fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Jaccard similarity of two units' shingle sets (1.0 for two empty texts).
+pub(crate) fn similarity(a: &Unit, b: &Unit) -> f64 {
+    if a.shingles.is_empty() && b.shingles.is_empty() {
+        return 1.0;
+    }
+    let c = common(&a.shingles, &b.shingles);
+    c as f64 / (a.shingles.len() + b.shingles.len() - c).max(1) as f64
+}
+
+/// Share of `a`'s shingles found in `b`.
+pub(crate) fn containment(a: &Unit, b: &Unit) -> f64 {
+    if a.shingles.is_empty() {
+        return 0.0;
+    }
+    common(&a.shingles, &b.shingles) as f64 / a.shingles.len() as f64
+}
+
+/// The result of aligning: matched pairs (old, new) and the split/merge groups.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Alignment {
+    /// Matched pairs, sorted by old index.
+    pub pairs: Vec<(usize, usize)>,
+    /// New units that received part of an old unit matched elsewhere: (old, new).
+    pub split_parts: Vec<(usize, usize)>,
+    /// Old units whose text went into a new unit matched elsewhere: (old, new).
+    pub merge_parts: Vec<(usize, usize)>,
+    /// Matched pairs (by index into `pairs`) that are out of order.
+    pub moved: HashSet<usize>,
+}
+
+/// Similarity a pair needs to be matched at all.
+pub(crate) const THRESHOLD: f64 = 0.4;
+
+/// Aligns `old` and `new`.
+pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
+    let mut o_used = vec![false; old.len()];
+    let mut n_used = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    // 1. Identical content; prefer the same number, then the nearest position.
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (j, u) in new.iter().enumerate() {
+        by_hash.entry(u.hash).or_default().push(j);
+    }
+    for (i, u) in old.iter().enumerate() {
+        let Some(cands) = by_hash.get(&u.hash) else {
+            continue;
+        };
+        let best = cands
+            .iter()
+            .copied()
+            .filter(|&j| !n_used[j])
+            .min_by_key(|&j| (new[j].number != u.number, j.abs_diff(i)));
+        if let Some(j) = best {
+            o_used[i] = true;
+            n_used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    // 2. Same number and still similar.
+    let mut by_number: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, u) in new.iter().enumerate() {
+        if let Some(n) = &u.number {
+            by_number.entry(n.as_str()).or_default().push(j);
+        }
+    }
+    for (i, u) in old.iter().enumerate() {
+        if o_used[i] {
+            continue;
+        }
+        let Some(n) = &u.number else { continue };
+        let Some(cands) = by_number.get(n.as_str()) else {
+            continue;
+        };
+        if let Some(&j) = cands.iter().find(|&&j| !n_used[j]) {
+            if similarity(u, &new[j]) >= 0.5 {
+                o_used[i] = true;
+                n_used[j] = true;
+                pairs.push((i, j));
+            }
+        }
+    }
+    // 3. Best remaining matches above the threshold, greedily by similarity. An inverted
+    // index of shingles limits the candidates to units that share text.
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (j, u) in new.iter().enumerate() {
+        if !n_used[j] {
+            for &s in &u.shingles {
+                index.entry(s).or_default().push(j);
+            }
+        }
+    }
+    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, u) in old.iter().enumerate() {
+        if o_used[i] {
+            continue;
+        }
+        let mut seen: HashSet<usize> = HashSet::new();
+        for s in &u.shingles {
+            if let Some(js) = index.get(s) {
+                // Very common shingles say little and cost much.
+                if js.len() > 64 {
+                    continue;
+                }
+                seen.extend(js.iter().copied());
+            }
+        }
+        for j in seen {
+            let sim = similarity(u, &new[j]);
+            if sim >= THRESHOLD {
+                scored.push((sim, i, j));
+            }
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then((a.1, a.2).cmp(&(b.1, b.2)))
+    });
+    for (_, i, j) in scored {
+        if !o_used[i] && !n_used[j] {
+            o_used[i] = true;
+            n_used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    pairs.sort_unstable();
+
+    // Splits: an unmatched new unit whose text lies inside an old unit matched elsewhere.
+    let mut split_parts = Vec::new();
+    let mut merge_parts = Vec::new();
+    for (j, u) in new.iter().enumerate() {
+        if n_used[j] {
+            continue;
+        }
+        let best = pairs
+            .iter()
+            .map(|&(i, jj)| (containment(u, &old[i]), i, jj))
+            .filter(|&(c, i, jj)| {
+                c >= 0.6 && containment(u, &new[jj]) < 0.3 && containment(&old[i], &new[jj]) < 0.95
+            })
+            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        if let Some((_, i, _)) = best {
+            split_parts.push((i, j));
+            n_used[j] = true;
+        }
+    }
+    for (i, u) in old.iter().enumerate() {
+        if o_used[i] {
+            continue;
+        }
+        let best = pairs
+            .iter()
+            .map(|&(ii, j)| (containment(u, &new[j]), ii, j))
+            .filter(|&(c, ii, j)| {
+                c >= 0.6 && containment(u, &old[ii]) < 0.3 && containment(&new[j], &old[ii]) < 0.95
+            })
+            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        if let Some((_, _, j)) = best {
+            merge_parts.push((i, j));
+            o_used[i] = true;
+        }
+    }
+
+    // Moves: pairs outside the longest increasing subsequence of new positions.
+    let moved = out_of_order(&pairs);
+    Alignment {
+        pairs,
+        split_parts,
+        merge_parts,
+        moved,
+    }
+}
+
+/// Indexes of `pairs` (sorted by old) whose new index is not on a longest increasing run.
+fn out_of_order(pairs: &[(usize, usize)]) -> HashSet<usize> {
+    let n = pairs.len();
+    let mut tails: Vec<usize> = Vec::new(); // index into pairs of the tail of each length
+    let mut prev = vec![usize::MAX; n];
+    for k in 0..n {
+        let v = pairs[k].1;
+        let pos = tails.partition_point(|&t| pairs[t].1 < v);
+        if pos > 0 {
+            prev[k] = tails[pos - 1];
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut keep = HashSet::new();
+    let mut k = tails.last().copied().unwrap_or(usize::MAX);
+    while k != usize::MAX {
+        keep.insert(k);
+        k = prev[k];
+    }
+    (0..n).filter(|k| !keep.contains(k)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(n: &str, text: &str) -> Unit {
+        let w: Vec<&str> = text.split_whitespace().collect();
+        Unit::new(Some(n.into()), &w)
+    }
+
+    #[test]
+    fn insertion_renumbers_without_moving() {
+        let old = [u("1", "alpha beta gamma"), u("2", "delta epsilon zeta")];
+        let new = [
+            u("1", "alpha beta gamma"),
+            u("2", "new text here now"),
+            u("3", "delta epsilon zeta"),
+        ];
+        let a = align(&old, &new);
+        assert_eq!(a.pairs, [(0, 0), (1, 2)]);
+        assert!(a.moved.is_empty());
+    }
+
+    #[test]
+    fn detects_a_move() {
+        let old = [u("1", "a b c d"), u("2", "e f g h"), u("3", "i j k l")];
+        let new = [u("1", "e f g h"), u("2", "i j k l"), u("3", "a b c d")];
+        let a = align(&old, &new);
+        assert_eq!(a.moved.len(), 1);
+        let moved = a.pairs[*a.moved.iter().next().unwrap()];
+        assert_eq!(moved, (0, 2));
+    }
+}

@@ -1,0 +1,576 @@
+//! Structure-aware comparison of two parsed drafts.
+//!
+//! Articles are aligned by content (see `align`), classified (unchanged, modified,
+//! renumbered, moved, added, removed, split, merged), and compared word by word (see
+//! `text`); paragraphs inside matched articles are aligned and compared the same way.
+//! Label and cross-reference changes that only follow a renumbering are marked
+//! `consequential` (see `xref`). The result is a pure value that renderers display.
+//!
+//! **Invariant:** for every change with inline ops, the `equal` + `delete` texts rebuild
+//! `OLD[old.span]` and the `equal` + `insert` texts rebuild `NEW[new.span]`, byte for byte.
+
+pub mod align;
+pub mod text;
+pub mod xref;
+
+use crate::span::Span;
+use crate::tree::{Document, Node, NodeKind};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+pub use text::{InlineOp, Op};
+
+/// How an aligned unit changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Same number, same text (white space aside).
+    Unchanged,
+    /// Same place, edited text.
+    Modified,
+    /// Same text under a new number.
+    Renumbered,
+    /// Out of order relative to the other matches.
+    Moved,
+    /// Only in the new version.
+    Added,
+    /// Only in the old version.
+    Removed,
+    /// One old unit's text went into two or more new ones.
+    Split,
+    /// Two or more old units went into one new one.
+    Merged,
+}
+
+impl ChangeKind {
+    /// Lower-case name as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Unchanged => "unchanged",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Renumbered => "renumbered",
+            ChangeKind::Moved => "moved",
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Split => "split",
+            ChangeKind::Merged => "merged",
+        }
+    }
+}
+
+/// One side of a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Side {
+    /// Normalized number, if any.
+    pub number: Option<String>,
+    /// Label as written.
+    pub label: Option<String>,
+    /// Caption, if any.
+    pub heading: Option<String>,
+    /// 1-based line.
+    pub line: usize,
+    /// Byte range in that version's input.
+    pub span: Span,
+}
+
+impl Side {
+    fn of(n: &Node) -> Side {
+        Side {
+            number: n.number.clone(),
+            label: n.label.clone(),
+            heading: n.heading.clone(),
+            line: n.line,
+            span: n.span,
+        }
+    }
+}
+
+/// One aligned unit and how it changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The primary class.
+    pub kind: ChangeKind,
+    /// Every class that applies (e.g. renumbered and modified).
+    pub flags: Vec<ChangeKind>,
+    /// What kind of node this is.
+    pub node_kind: NodeKind,
+    /// The old side, or null for an addition.
+    pub old: Option<Side>,
+    /// The new side, or null for a removal.
+    pub new: Option<Side>,
+    /// Word similarity from 0.0 to 1.0 (layout and consequential changes count as equal).
+    pub similarity: f64,
+    /// Share of words changed, from 0.0 to 1.0.
+    pub changed_words: f64,
+    /// Inline ops (empty for unchanged units).
+    pub inline: Vec<InlineOp>,
+    /// Aligned sub-units (paragraphs, items, recitals).
+    pub children: Vec<Change>,
+}
+
+/// Counts per class and overall facts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Articles in the old version.
+    pub n_old_articles: usize,
+    /// Articles in the new version.
+    pub n_new_articles: usize,
+    /// Top-level changes per class (primary kind), for every class.
+    pub counts: std::collections::BTreeMap<String, usize>,
+    /// True when any substantive difference exists.
+    pub differs: bool,
+    /// Set when the deadline forced a coarser diff: the reason.
+    pub fallback: Option<String>,
+}
+
+/// The comparison of two documents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocDiff {
+    /// Summary.
+    pub summary: Summary,
+    /// Top-level changes in reading order (title, preamble, articles, final clauses, annexes).
+    pub changes: Vec<Change>,
+}
+
+/// Options of [`diff`]; build with [`DiffOptions::default`] and adjust.
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// Give up on fine-grained word diffs after this long and fall back to coarser ones.
+    pub timeout: Duration,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+struct Ctx<'a> {
+    old: &'a Document,
+    new: &'a Document,
+    deadline: Instant,
+    timed_out: bool,
+    /// Old article number → new article number, for matched articles.
+    renumber: HashMap<String, String>,
+}
+
+/// Content words of a node: its text without its label.
+fn content_words<'a>(n: &Node, src: &'a str) -> Vec<&'a str> {
+    let words = text::words(n.text(src));
+    let skip = n.label.as_deref().map_or(0, |l| text::words(l).len());
+    let words: Vec<&str> = words;
+    if skip > 0 && n.kind == NodeKind::Article {
+        words[skip.min(words.len())..].to_vec()
+    } else {
+        words
+    }
+}
+
+fn unit(n: &Node, src: &str) -> align::Unit {
+    align::Unit::new(n.number.clone(), &content_words(n, src))
+}
+
+impl Ctx<'_> {
+    fn ops(&mut self, o: &Node, n: &Node) -> Vec<InlineOp> {
+        let (mut ops, late) = text::diff_words(
+            o.text(&self.old.source),
+            n.text(&self.new.source),
+            Some(self.deadline),
+        );
+        self.timed_out |= late;
+        mark_consequential(&mut ops, &self.renumber);
+        ops
+    }
+
+    fn pair(&mut self, o: &Node, n: &Node, moved: bool, deep: bool) -> Change {
+        let ops = self.ops(o, n);
+        let (similarity, changed_words) = measure(&ops);
+        let modified = ops.iter().any(InlineOp::is_substantive);
+        let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
+        let mut flags = Vec::new();
+        if moved {
+            flags.push(ChangeKind::Moved);
+        }
+        if renumbered {
+            flags.push(ChangeKind::Renumbered);
+        }
+        if modified {
+            flags.push(ChangeKind::Modified);
+        }
+        let kind = flags.first().copied().unwrap_or(ChangeKind::Unchanged);
+        let changed =
+            kind != ChangeKind::Unchanged || ops.iter().any(|o| o.op != Op::Equal && !o.layout);
+        let children = if deep && changed {
+            self.children(o, n)
+        } else {
+            Vec::new()
+        };
+        Change {
+            kind,
+            flags,
+            node_kind: n.kind,
+            old: Some(Side::of(o)),
+            new: Some(Side::of(n)),
+            similarity,
+            changed_words,
+            inline: if changed { ops } else { Vec::new() },
+            children,
+        }
+    }
+
+    fn one_sided(&self, node: &Node, added: bool) -> Change {
+        let src = if added {
+            &self.new.source
+        } else {
+            &self.old.source
+        };
+        let op = if added { Op::Insert } else { Op::Delete };
+        Change {
+            kind: if added {
+                ChangeKind::Added
+            } else {
+                ChangeKind::Removed
+            },
+            flags: vec![if added {
+                ChangeKind::Added
+            } else {
+                ChangeKind::Removed
+            }],
+            node_kind: node.kind,
+            old: (!added).then(|| Side::of(node)),
+            new: added.then(|| Side::of(node)),
+            similarity: 0.0,
+            changed_words: 1.0,
+            inline: vec![InlineOp {
+                op,
+                text: node.text(src).to_string(),
+                layout: false,
+                consequential: false,
+            }],
+            children: Vec::new(),
+        }
+    }
+
+    /// Aligns the sub-units (paragraphs, recitals, items) of two matched nodes.
+    fn children(&mut self, o: &Node, n: &Node) -> Vec<Change> {
+        let pick = |x: &Node| -> Vec<usize> {
+            x.children
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    matches!(
+                        c.kind,
+                        NodeKind::Paragraph
+                            | NodeKind::Recital
+                            | NodeKind::Formula
+                            | NodeKind::Item
+                            | NodeKind::Text
+                    )
+                })
+                .map(|(k, _)| k)
+                .collect()
+        };
+        let (oi, ni) = (pick(o), pick(n));
+        if oi.is_empty() && ni.is_empty() {
+            return Vec::new();
+        }
+        let ou: Vec<align::Unit> = oi
+            .iter()
+            .map(|&k| unit(&o.children[k], &self.old.source))
+            .collect();
+        let nu: Vec<align::Unit> = ni
+            .iter()
+            .map(|&k| unit(&n.children[k], &self.new.source))
+            .collect();
+        let a = align::align(&ou, &nu);
+        self.assemble(
+            &a,
+            &oi.iter().map(|&k| &o.children[k]).collect::<Vec<_>>(),
+            &ni.iter().map(|&k| &n.children[k]).collect::<Vec<_>>(),
+            true,
+        )
+    }
+
+    /// Turns an alignment into changes in reading order of the new version.
+    fn assemble(
+        &mut self,
+        a: &align::Alignment,
+        old: &[&Node],
+        new: &[&Node],
+        deep: bool,
+    ) -> Vec<Change> {
+        let mut by_new: Vec<Option<Change>> = vec![None; new.len()];
+        let split_olds: HashMap<usize, usize> =
+            a.split_parts.iter().fold(HashMap::new(), |mut m, &(i, _)| {
+                *m.entry(i).or_default() += 1;
+                m
+            });
+        let merge_news: HashMap<usize, usize> =
+            a.merge_parts.iter().fold(HashMap::new(), |mut m, &(_, j)| {
+                *m.entry(j).or_default() += 1;
+                m
+            });
+        for (k, &(i, j)) in a.pairs.iter().enumerate() {
+            let mut c = self.pair(old[i], new[j], a.moved.contains(&k), deep);
+            if split_olds.contains_key(&i) {
+                c.flags.insert(0, ChangeKind::Split);
+                c.kind = ChangeKind::Split;
+            } else if merge_news.contains_key(&j) {
+                c.flags.insert(0, ChangeKind::Merged);
+                c.kind = ChangeKind::Merged;
+            }
+            by_new[j] = Some(c);
+        }
+        for &(i, j) in &a.split_parts {
+            let mut c = self.pair(old[i], new[j], false, false);
+            c.flags.retain(|f| *f != ChangeKind::Modified);
+            c.flags.insert(0, ChangeKind::Split);
+            c.kind = ChangeKind::Split;
+            by_new[j] = Some(c);
+        }
+        let mut merged_into: HashMap<usize, Vec<Change>> = HashMap::new();
+        for &(i, j) in &a.merge_parts {
+            let mut c = self.pair(old[i], new[j], false, false);
+            c.flags.retain(|f| *f != ChangeKind::Modified);
+            c.flags.insert(0, ChangeKind::Merged);
+            c.kind = ChangeKind::Merged;
+            merged_into.entry(j).or_default().push(c);
+        }
+        // Removed old units go after the change of their nearest matched predecessor.
+        let mut old_to_new: Vec<Option<usize>> = vec![None; old.len()];
+        for &(i, j) in a.pairs.iter().chain(&a.split_parts) {
+            old_to_new[i].get_or_insert(j);
+        }
+        for &(i, j) in &a.merge_parts {
+            old_to_new[i] = Some(j);
+        }
+        let mut removed_after: HashMap<Option<usize>, Vec<Change>> = HashMap::new();
+        let mut last_new: Option<usize> = None;
+        for i in 0..old.len() {
+            match old_to_new[i] {
+                Some(j) => last_new = Some(j.max(last_new.unwrap_or(0))),
+                None => removed_after
+                    .entry(last_new)
+                    .or_default()
+                    .push(self.one_sided(old[i], false)),
+            }
+        }
+        let mut out = removed_after.remove(&None).unwrap_or_default();
+        for (j, c) in by_new.into_iter().enumerate() {
+            out.push(c.unwrap_or_else(|| self.one_sided(new[j], true)));
+            if let Some(m) = merged_into.remove(&j) {
+                out.extend(m);
+            }
+            if let Some(r) = removed_after.remove(&Some(j)) {
+                out.extend(r);
+            }
+        }
+        out
+    }
+}
+
+/// Similarity and share of changed words, counting layout and consequential ops as equal.
+fn measure(ops: &[InlineOp]) -> (f64, f64) {
+    let (mut eq, mut del, mut ins) = (0usize, 0usize, 0usize);
+    for o in ops {
+        let n = text::words(&o.text).len();
+        match (o.op, o.is_substantive()) {
+            (Op::Equal, _) => eq += n,
+            (Op::Delete, false) => eq += n,
+            (Op::Insert, false) => {}
+            (Op::Delete, true) => del += n,
+            (Op::Insert, true) => ins += n,
+        }
+    }
+    let total_old = eq + del;
+    let total = 2 * eq + del + ins;
+    let sim = if total == 0 {
+        1.0
+    } else {
+        2.0 * eq as f64 / total as f64
+    };
+    let changed = if total_old + ins == 0 {
+        0.0
+    } else {
+        (del + ins) as f64 / (total_old + ins) as f64
+    };
+    (sim, changed.min(1.0))
+}
+
+/// Marks delete/insert pairs that only change an article number to the number its target
+/// got after renumbering: the article's own label, or a reference such as "Article 8(1)".
+fn mark_consequential(ops: &mut [InlineOp], renumber: &HashMap<String, String>) {
+    let mut before = String::new();
+    for k in 0..ops.len() {
+        if k + 1 < ops.len()
+            && ops[k].op == Op::Delete
+            && ops[k + 1].op == Op::Insert
+            && !ops[k].layout
+        {
+            let (d, i) = (ops[k].text.trim(), ops[k + 1].text.trim());
+            let after = ops.get(k + 2).map_or("", |o| o.text.as_str());
+            if renumber.get(d).is_some_and(|n| n == i)
+                && xref::ends_with_article_word(&before)
+                && !xref::is_external(after)
+            {
+                ops[k].consequential = true;
+                ops[k + 1].consequential = true;
+            }
+        }
+        if ops[k].op != Op::Insert {
+            before.push_str(&ops[k].text);
+            if before.len() > 200 {
+                let cut = before.len() - 100;
+                let cut = (cut..before.len())
+                    .find(|&c| before.is_char_boundary(c))
+                    .unwrap_or(0);
+                before.drain(..cut);
+            }
+        }
+    }
+}
+
+fn articles(root: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    fn go<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+        for c in &n.children {
+            if c.kind == NodeKind::Article {
+                out.push(c);
+            } else if c.kind.is_division() {
+                go(c, out);
+            }
+        }
+    }
+    go(root, &mut out);
+    out
+}
+
+fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
+    root.children.iter().find(|c| c.kind == kind)
+}
+
+/// Compares two parsed versions of a draft.
+pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
+    let mut ctx = Ctx {
+        old,
+        new,
+        deadline: Instant::now() + opts.timeout,
+        timed_out: false,
+        renumber: HashMap::new(),
+    };
+    let (oa, na) = (articles(&old.root), articles(&new.root));
+    let mut changes = Vec::new();
+    if oa.is_empty() && na.is_empty() {
+        // No structure on either side: compare the documents as one unit.
+        changes.push(ctx.pair(&old.root, &new.root, false, false));
+    } else {
+        for kind in [NodeKind::Title, NodeKind::Preamble] {
+            match (single(&old.root, kind), single(&new.root, kind)) {
+                (Some(o), Some(n)) => changes.push(ctx.pair(o, n, false, true)),
+                (Some(o), None) => changes.push(ctx.one_sided(o, false)),
+                (None, Some(n)) => changes.push(ctx.one_sided(n, true)),
+                (None, None) => {}
+            }
+        }
+        let ou: Vec<align::Unit> = oa.iter().map(|n| unit(n, &old.source)).collect();
+        let nu: Vec<align::Unit> = na.iter().map(|n| unit(n, &new.source)).collect();
+        let a = align::align(&ou, &nu);
+        for &(i, j) in &a.pairs {
+            if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
+                ctx.renumber.insert(x.clone(), y.clone());
+            }
+        }
+        changes.extend(ctx.assemble(&a, &oa, &na, true));
+        match (
+            single(&old.root, NodeKind::Conclusion),
+            single(&new.root, NodeKind::Conclusion),
+        ) {
+            (Some(o), Some(n)) => changes.push(ctx.pair(o, n, false, false)),
+            (Some(o), None) => changes.push(ctx.one_sided(o, false)),
+            (None, Some(n)) => changes.push(ctx.one_sided(n, true)),
+            (None, None) => {}
+        }
+        let ox: Vec<&Node> = old
+            .root
+            .children
+            .iter()
+            .filter(|c| c.kind == NodeKind::Annex)
+            .collect();
+        let nx: Vec<&Node> = new
+            .root
+            .children
+            .iter()
+            .filter(|c| c.kind == NodeKind::Annex)
+            .collect();
+        if !ox.is_empty() || !nx.is_empty() {
+            let ou: Vec<align::Unit> = ox.iter().map(|n| unit(n, &old.source)).collect();
+            let nu: Vec<align::Unit> = nx.iter().map(|n| unit(n, &new.source)).collect();
+            let a = align::align(&ou, &nu);
+            changes.extend(ctx.assemble(&a, &ox, &nx, false));
+        }
+    }
+    let mut summary = Summary {
+        n_old_articles: oa.len(),
+        n_new_articles: na.len(),
+        ..Summary::default()
+    };
+    for k in [
+        ChangeKind::Unchanged,
+        ChangeKind::Modified,
+        ChangeKind::Renumbered,
+        ChangeKind::Moved,
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Split,
+        ChangeKind::Merged,
+    ] {
+        summary.counts.insert(k.as_str().to_string(), 0);
+    }
+    for c in &changes {
+        *summary
+            .counts
+            .entry(c.kind.as_str().to_string())
+            .or_default() += 1;
+    }
+    summary.differs = changes.iter().any(|c| c.kind != ChangeKind::Unchanged);
+    if ctx.timed_out {
+        summary.fallback = Some(format!(
+            "the word diff passed its {} s deadline; some changes are shown as whole-passage replacements",
+            opts.timeout.as_secs_f64()
+        ));
+    }
+    DocDiff { summary, changes }
+}
+
+/// Checks the reconstruction invariant of every change against the two sources; returns
+/// the first violation.
+pub fn check_reconstruction(d: &DocDiff, old: &str, new: &str) -> Result<(), String> {
+    fn go(c: &Change, old: &str, new: &str) -> Result<(), String> {
+        if !c.inline.is_empty() {
+            if let Some(o) = &c.old {
+                if text::old_text(&c.inline) != o.span.slice(old) {
+                    return Err(format!(
+                        "old text of {:?} at {:?} not rebuilt",
+                        c.node_kind, o.span
+                    ));
+                }
+            } else if c.inline.iter().any(|x| x.op != Op::Insert) {
+                return Err("an addition has old text".into());
+            }
+            if let Some(n) = &c.new {
+                if text::new_text(&c.inline) != n.span.slice(new) {
+                    return Err(format!(
+                        "new text of {:?} at {:?} not rebuilt",
+                        c.node_kind, n.span
+                    ));
+                }
+            } else if c.inline.iter().any(|x| x.op != Op::Delete) {
+                return Err("a removal has new text".into());
+            }
+        }
+        c.children.iter().try_for_each(|k| go(k, old, new))
+    }
+    d.changes.iter().try_for_each(|c| go(c, old, new))
+}
