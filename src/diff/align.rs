@@ -73,6 +73,22 @@ pub(crate) fn containment(a: &Unit, b: &Unit) -> f64 {
     common(&a.shingles, &b.shingles) as f64 / a.shingles.len() as f64
 }
 
+/// Share of `part`'s shingles found in `whole` but not in `sibling`: how much of `whole`
+/// went into `part` rather than into the unit `whole` is matched with.
+pub(crate) fn contributed(part: &Unit, whole: &Unit, sibling: &Unit) -> f64 {
+    if part.shingles.is_empty() {
+        return 0.0;
+    }
+    let n = part
+        .shingles
+        .iter()
+        .filter(|s| {
+            whole.shingles.binary_search(s).is_ok() && sibling.shingles.binary_search(s).is_err()
+        })
+        .count();
+    n as f64 / part.shingles.len() as f64
+}
+
 /// The result of aligning: matched pairs (old, new) and the split/merge groups.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Alignment {
@@ -88,6 +104,9 @@ pub(crate) struct Alignment {
 
 /// Similarity a pair needs to be matched at all.
 pub(crate) const THRESHOLD: f64 = 0.4;
+
+/// Similarity a pair needs when it also sits in the same gap between matches.
+pub(crate) const GAP_THRESHOLD: f64 = 0.15;
 
 /// Aligns `old` and `new`.
 pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
@@ -114,31 +133,8 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
             pairs.push((i, j));
         }
     }
-    // 2. Same number and still similar.
-    let mut by_number: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (j, u) in new.iter().enumerate() {
-        if let Some(n) = &u.number {
-            by_number.entry(n.as_str()).or_default().push(j);
-        }
-    }
-    for (i, u) in old.iter().enumerate() {
-        if o_used[i] {
-            continue;
-        }
-        let Some(n) = &u.number else { continue };
-        let Some(cands) = by_number.get(n.as_str()) else {
-            continue;
-        };
-        if let Some(&j) = cands.iter().find(|&&j| !n_used[j]) {
-            if similarity(u, &new[j]) >= 0.5 {
-                o_used[i] = true;
-                n_used[j] = true;
-                pairs.push((i, j));
-            }
-        }
-    }
-    // 3. Best remaining matches above the threshold, greedily by similarity. An inverted
-    // index of shingles limits the candidates to units that share text.
+    // Candidate pairs among the rest: an inverted index of shingles limits the candidates to
+    // units that share text; very common shingles say little and cost much.
     let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for (j, u) in new.iter().enumerate() {
         if !n_used[j] {
@@ -155,16 +151,14 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
         let mut seen: HashSet<usize> = HashSet::new();
         for s in &u.shingles {
             if let Some(js) = index.get(s) {
-                // Very common shingles say little and cost much.
-                if js.len() > 64 {
-                    continue;
+                if js.len() <= 64 {
+                    seen.extend(js.iter().copied());
                 }
-                seen.extend(js.iter().copied());
             }
         }
         for j in seen {
             let sim = similarity(u, &new[j]);
-            if sim >= THRESHOLD {
+            if sim >= GAP_THRESHOLD {
                 scored.push((sim, i, j));
             }
         }
@@ -174,11 +168,55 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then((a.1, a.2).cmp(&(b.1, b.2)))
     });
-    for (_, i, j) in scored {
-        if !o_used[i] && !n_used[j] {
+    // Best similarity per old and per new unit, for mutual-best checks.
+    let mut best_o = vec![0.0f64; old.len()];
+    let mut best_n = vec![0.0f64; new.len()];
+    for &(sim, i, j) in &scored {
+        best_o[i] = best_o[i].max(sim);
+        best_n[j] = best_n[j].max(sim);
+    }
+    // 2. Same number and still similar, when neither has a better partner elsewhere.
+    for &(sim, i, j) in &scored {
+        if sim >= 0.5
+            && !o_used[i]
+            && !n_used[j]
+            && old[i].number.is_some()
+            && old[i].number == new[j].number
+            && sim >= best_o[i]
+            && sim >= best_n[j]
+        {
             o_used[i] = true;
             n_used[j] = true;
             pairs.push((i, j));
+        }
+    }
+    // 3. Best remaining matches above the threshold, greedily by similarity.
+    for &(sim, i, j) in &scored {
+        if sim >= THRESHOLD && !o_used[i] && !n_used[j] {
+            o_used[i] = true;
+            n_used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    // 4. Inside a gap between consecutive matches, a weaker similarity suffices: the
+    // position corroborates the match (a short article with several words changed).
+    pairs.sort_unstable();
+    let mut bounds: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let (mut pi, mut pj) = (0usize, 0usize);
+    for &(i, j) in pairs.iter().chain(std::iter::once(&(old.len(), new.len()))) {
+        if j >= pj {
+            bounds.push((pi, i, pj, j));
+            pi = i + 1;
+            pj = j + 1;
+        }
+    }
+    for (oi, oe, nj, ne) in bounds {
+        for &(_, i, j) in &scored {
+            if (oi..oe).contains(&i) && (nj..ne).contains(&j) && !o_used[i] && !n_used[j] {
+                o_used[i] = true;
+                n_used[j] = true;
+                pairs.push((i, j));
+            }
         }
     }
     pairs.sort_unstable();
@@ -192,10 +230,8 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
         }
         let best = pairs
             .iter()
-            .map(|&(i, jj)| (containment(u, &old[i]), i, jj))
-            .filter(|&(c, i, jj)| {
-                c >= 0.6 && containment(u, &new[jj]) < 0.3 && containment(&old[i], &new[jj]) < 0.95
-            })
+            .map(|&(i, jj)| (contributed(u, &old[i], &new[jj]), i, jj))
+            .filter(|&(c, i, jj)| c >= 0.5 && containment(&old[i], &new[jj]) < 0.95)
             .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
         if let Some((_, i, _)) = best {
             split_parts.push((i, j));
@@ -208,10 +244,8 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
         }
         let best = pairs
             .iter()
-            .map(|&(ii, j)| (containment(u, &new[j]), ii, j))
-            .filter(|&(c, ii, j)| {
-                c >= 0.6 && containment(u, &old[ii]) < 0.3 && containment(&new[j], &old[ii]) < 0.95
-            })
+            .map(|&(ii, j)| (contributed(u, &new[j], &old[ii]), ii, j))
+            .filter(|&(c, ii, j)| c >= 0.5 && containment(&new[j], &old[ii]) < 0.95)
             .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
         if let Some((_, _, j)) = best {
             merge_parts.push((i, j));
