@@ -193,7 +193,7 @@ pub fn new_text(ops: &[InlineOp]) -> String {
 }
 
 /// Word tokens of `s` (no white space), for similarity measures.
-pub(crate) fn words(s: &str) -> Vec<&str> {
+pub fn words(s: &str) -> Vec<&str> {
     let (t, _) = tokenize(s);
     t.iter().map(|t| &s[t.start..t.end]).collect()
 }

@@ -221,7 +221,7 @@ pub fn markdown(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOption
         let _ = writeln!(
             out,
             "| {} | {} | {:.0} % |",
-            md_escape(&header(c).split(" · ").next().unwrap_or("").to_string()),
+            md_escape(header(c).split(" · ").next().unwrap_or("")),
             flags.join(", "),
             c.changed_words * 100.0
         );

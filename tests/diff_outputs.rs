@@ -1,0 +1,139 @@
+//! Snapshot tests of every diff output format on the fixture revision, the JSON contract,
+//! exit codes, and property tests of the diff invariants.
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use treaty_analyser::diff::{self, ChangeKind, DiffOptions, Op};
+use treaty_analyser::parse;
+
+const V1: &str = "fixtures/security-draft.v1.txt";
+const V2: &str = "fixtures/security-draft.v2.txt";
+
+fn treaty() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_treaty"))
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = treaty().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn every_format_snapshot() {
+    for (name, args) in [
+        ("term", vec!["diff", V1, V2, "--color", "never"]),
+        (
+            "term_ignore_renumbering",
+            vec!["diff", V1, V2, "--color", "never", "--ignore-renumbering"],
+        ),
+        ("md", vec!["diff", V1, V2, "--format", "md"]),
+        ("unified", vec!["diff", V1, V2, "--format", "unified"]),
+        ("stat", vec!["diff", V1, V2, "--stat"]),
+        ("json", vec!["diff", V1, V2, "--format", "json"]),
+    ] {
+        let (code, out) = run(&args);
+        assert_eq!(code, 1, "{name}: differences exit 1");
+        insta::assert_snapshot!(format!("diff_{name}"), out);
+    }
+}
+
+#[test]
+fn fixture_revision_exercises_every_class() {
+    let (_, out) = run(&["diff", V1, V2, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["old"]["path"], V1);
+    assert_eq!(v["old"]["sha256"].as_str().unwrap().len(), 64);
+    let mut kinds = std::collections::HashSet::new();
+    fn go(c: &serde_json::Value, kinds: &mut std::collections::HashSet<String>) {
+        for f in c["flags"].as_array().unwrap() {
+            kinds.insert(f.as_str().unwrap().to_string());
+        }
+        kinds.insert(c["kind"].as_str().unwrap().to_string());
+        for k in c["children"].as_array().unwrap() {
+            go(k, kinds);
+        }
+    }
+    for c in v["changes"].as_array().unwrap() {
+        go(c, &mut kinds);
+    }
+    for k in [
+        "unchanged",
+        "modified",
+        "renumbered",
+        "moved",
+        "added",
+        "removed",
+        "split",
+    ] {
+        assert!(kinds.contains(k), "missing class {k}");
+    }
+    // Old Article 6 (now 7) changed only its label and its references to old Article 8.
+    let c = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["new"]["number"] == "7")
+        .unwrap();
+    assert_eq!(c["flags"], serde_json::json!(["renumbered"]));
+    let consequential = c["inline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["consequential"] == true)
+        .count();
+    assert_eq!(
+        consequential, 8,
+        "label, 'Article 5' and two 'Article 8' references, each delete+insert"
+    );
+}
+
+#[test]
+fn identical_files_exit_0() {
+    let (code, out) = run(&["diff", V1, V1, "--color", "never"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("unchanged"));
+    treaty().args(["diff", V1, "missing.txt"]).assert().code(2);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn diff_with_itself_is_empty(s in "(Article [0-9]\n|[a-z .]{0,30}\n|\n){0,40}") {
+        let p = parse(&s);
+        let d = diff::diff(&p.document, &p.document, &DiffOptions::default());
+        prop_assert!(d.changes.iter().all(|c| c.kind == ChangeKind::Unchanged));
+        prop_assert!(!d.summary.differs);
+    }
+
+    #[test]
+    fn reconstruction_and_symmetry(
+        a in "(Article [0-9]\n|[a-z .,]{0,30}\n|\n|\r\n){0,30}",
+        b in "(Article [0-9]\n|[a-z .,]{0,30}\n|\n|\r\n){0,30}",
+    ) {
+        let (pa, pb) = (parse(&a), parse(&b));
+        let ab = diff::diff(&pa.document, &pb.document, &DiffOptions::default());
+        let ba = diff::diff(&pb.document, &pa.document, &DiffOptions::default());
+        prop_assert!(diff::check_reconstruction(&ab, &a, &b).is_ok());
+        prop_assert!(diff::check_reconstruction(&ba, &b, &a).is_ok());
+        prop_assert_eq!(ab.summary.differs, ba.summary.differs);
+    }
+
+    #[test]
+    fn word_diff_rebuilds_any_texts(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+        let (ops, _) = diff::text::diff_words(&a, &b, None);
+        prop_assert_eq!(diff::text::old_text(&ops), a.clone());
+        prop_assert_eq!(diff::text::new_text(&ops), b.clone());
+        // A minimal diff is symmetric: what diff(a, b) inserts, diff(b, a) deletes.
+        let (rev, _) = diff::text::diff_words(&b, &a, None);
+        let count = |ops: &[diff::InlineOp], op: Op| -> usize {
+            ops.iter().filter(|o| o.op == op && !o.layout).map(|o| diff::text::words(&o.text).len()).sum()
+        };
+        prop_assert_eq!(count(&ops, Op::Insert), count(&rev, Op::Delete));
+        prop_assert_eq!(count(&ops, Op::Delete), count(&rev, Op::Insert));
+    }
+}
