@@ -67,12 +67,12 @@ const WORDS: [&str; 12] = [
     "exchange",
 ];
 
-/// Builds the edited version; returns its text, the pieces and the truth about deletions.
-fn edit(
-    text: &str,
-    arts: &[&Node],
-    rng: &mut Rng,
-) -> (String, Vec<Piece>, Vec<usize>, Vec<(usize, usize)>) {
+/// The edited version: its text, its pieces, the deleted old articles, and the merged
+/// ones as (old merged away, old it joined).
+type Edited = (String, Vec<Piece>, Vec<usize>, Vec<(usize, usize)>);
+
+/// Builds the edited version.
+fn edit(text: &str, arts: &[&Node], rng: &mut Rng) -> Edited {
     let mut pieces: Vec<Piece> = arts
         .iter()
         .enumerate()
