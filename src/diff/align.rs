@@ -56,15 +56,6 @@ fn common(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
-/// Jaccard similarity of two units' shingle sets (1.0 for two empty texts).
-pub(crate) fn similarity(a: &Unit, b: &Unit) -> f64 {
-    if a.shingles.is_empty() && b.shingles.is_empty() {
-        return 1.0;
-    }
-    let c = common(&a.shingles, &b.shingles);
-    c as f64 / (a.shingles.len() + b.shingles.len() - c).max(1) as f64
-}
-
 /// Share of `a`'s shingles found in `b`.
 pub(crate) fn containment(a: &Unit, b: &Unit) -> f64 {
     if a.shingles.is_empty() {
@@ -134,7 +125,7 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
         }
     }
     // Candidate pairs among the rest: an inverted index of shingles limits the candidates to
-    // units that share text; very common shingles say little and cost much.
+    // units that share text.
     let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
     for (j, u) in new.iter().enumerate() {
         if !n_used[j] {
@@ -143,25 +134,34 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
             }
         }
     }
+    // Shared shingles are counted through the index (no pairwise merge), so the cost is the
+    // total length of the postings touched rather than old × new × text length.
     let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+    let mut shared = vec![0u32; new.len()];
+    let mut touched: Vec<usize> = Vec::new();
     for (i, u) in old.iter().enumerate() {
         if o_used[i] {
             continue;
         }
-        let mut seen: HashSet<usize> = HashSet::new();
         for s in &u.shingles {
             if let Some(js) = index.get(s) {
-                if js.len() <= 64 {
-                    seen.extend(js.iter().copied());
+                for &j in js {
+                    if shared[j] == 0 {
+                        touched.push(j);
+                    }
+                    shared[j] += 1;
                 }
             }
         }
-        for j in seen {
-            let sim = similarity(u, &new[j]);
+        for &j in &touched {
+            let c = shared[j] as usize;
+            shared[j] = 0;
+            let sim = c as f64 / (u.shingles.len() + new[j].shingles.len() - c).max(1) as f64;
             if sim >= GAP_THRESHOLD {
                 scored.push((sim, i, j));
             }
         }
+        touched.clear();
     }
     scored.sort_by(|a, b| {
         b.0.partial_cmp(&a.0)
@@ -210,9 +210,14 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
             pj = j + 1;
         }
     }
-    for (oi, oe, nj, ne) in bounds {
-        for &(_, i, j) in &scored {
-            if (oi..oe).contains(&i) && (nj..ne).contains(&j) && !o_used[i] && !n_used[j] {
+    // Gaps are disjoint and ordered by old index: find each candidate's gap by search.
+    for &(_, i, j) in &scored {
+        if o_used[i] || n_used[j] {
+            continue;
+        }
+        let g = bounds.partition_point(|b| b.1 <= i);
+        if let Some(&(oi, oe, nj, ne)) = bounds.get(g) {
+            if (oi..oe).contains(&i) && (nj..ne).contains(&j) {
                 o_used[i] = true;
                 n_used[j] = true;
                 pairs.push((i, j));
