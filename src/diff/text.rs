@@ -214,6 +214,6 @@ mod tests {
             .filter(|o| o.is_substantive())
             .map(|o| o.text.as_str())
             .collect();
-        assert_eq!(changed, [" very"]);
+        assert_eq!(changed, ["\nvery"]);
     }
 }
