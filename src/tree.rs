@@ -188,6 +188,23 @@ impl Node {
         self.walk().filter(move |n| n.kind == kind)
     }
 
+    /// The articles of the treaty proper, in order: direct children and those inside
+    /// divisions (not those of annexes).
+    pub fn articles(&self) -> Vec<&Node> {
+        fn go<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+            for c in &n.children {
+                if c.kind == NodeKind::Article {
+                    out.push(c);
+                } else if c.kind.is_division() {
+                    go(c, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        go(self, &mut out);
+        out
+    }
+
     /// A human name for the node: "Article 7", "Chapter II", "Paragraph 2", "Preamble".
     pub fn display_name(&self) -> String {
         let word = match self.kind {

@@ -37,21 +37,6 @@ struct Piece {
     text: String,
 }
 
-fn articles(root: &Node) -> Vec<&Node> {
-    let mut out = Vec::new();
-    fn go<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
-        for c in &n.children {
-            if c.kind == NodeKind::Article {
-                out.push(c);
-            } else if c.kind.is_division() {
-                go(c, out);
-            }
-        }
-    }
-    go(root, &mut out);
-    out
-}
-
 const WORDS: [&str; 12] = [
     "cooperation",
     "measures",
@@ -225,16 +210,13 @@ fn edit(text: &str, arts: &[&Node], rng: &mut Rng) -> Edited {
     let prefix = &text[..arts[0].span.start];
     let suffix = &text[arts[arts.len() - 1].span.end..];
     let mut new = String::from(prefix);
-    let mut starts = Vec::new();
     for p in &pieces {
-        starts.push(new.len());
         new.push_str(&p.text);
         if !new.ends_with("\n\n") {
             new.push_str(if new.ends_with('\n') { "\n" } else { "\n\n" });
         }
     }
     new.push_str(suffix);
-    let _ = starts;
     (new, pieces, deleted, merged)
 }
 
@@ -249,14 +231,14 @@ fn recovers_known_edits_on_real_treaties() {
     let (mut pairs, mut invariant_ok) = (0usize, 0usize);
     for t in common::treaties(&dir) {
         let old_p = parse(&t.text);
-        let oa = articles(&old_p.document.root);
+        let oa = old_p.document.root.articles();
         if oa.len() < 12 {
             continue;
         }
         let mut rng = Rng(seed(&t.id));
         let (new_text, pieces, deleted, merged) = edit(&t.text, &oa, &mut rng);
         let new_p = parse(&new_text);
-        let na = articles(&new_p.document.root);
+        let na = new_p.document.root.articles();
         // Truth: which new article (by the order of pieces) each old article went to.
         let new_start: HashMap<usize, usize> = na
             .iter()

@@ -226,37 +226,13 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
     }
     pairs.sort_unstable();
 
-    // Splits: an unmatched new unit whose text lies inside an old unit matched elsewhere.
-    let mut split_parts = Vec::new();
-    let mut merge_parts = Vec::new();
-    for (j, u) in new.iter().enumerate() {
-        if n_used[j] {
-            continue;
-        }
-        let best = pairs
-            .iter()
-            .map(|&(i, jj)| (contributed(u, &old[i], &new[jj]), i, jj))
-            .filter(|&(c, i, jj)| c >= 0.5 && containment(&old[i], &new[jj]) < 0.95)
-            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-        if let Some((_, i, _)) = best {
-            split_parts.push((i, j));
-            n_used[j] = true;
-        }
-    }
-    for (i, u) in old.iter().enumerate() {
-        if o_used[i] {
-            continue;
-        }
-        let best = pairs
-            .iter()
-            .map(|&(ii, j)| (contributed(u, &new[j], &old[ii]), ii, j))
-            .filter(|&(c, ii, j)| c >= 0.5 && containment(&new[j], &old[ii]) < 0.95)
-            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-        if let Some((_, _, j)) = best {
-            merge_parts.push((i, j));
-            o_used[i] = true;
-        }
-    }
+    // Splits: an unmatched new unit whose text lies inside an old unit matched elsewhere;
+    // merges: the same seen from the old side.
+    let split_parts = parts(new, &n_used, old, new, pairs.iter().map(|&(i, j)| (i, j)))
+        .into_iter()
+        .map(|(j, i)| (i, j))
+        .collect();
+    let merge_parts = parts(old, &o_used, new, old, pairs.iter().map(|&(i, j)| (j, i)));
 
     // Moves: pairs outside the longest increasing subsequence of new positions.
     let moved = out_of_order(&pairs);
@@ -266,6 +242,33 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
         merge_parts,
         moved,
     }
+}
+
+/// For each unused unit of `units`, the `whole` unit (of a matched pair `(whole, sibling)`)
+/// that contributed at least half of its text without that text going to the `sibling`:
+/// returns (unit, whole) index pairs.
+fn parts(
+    units: &[Unit],
+    used: &[bool],
+    whole: &[Unit],
+    sibling: &[Unit],
+    pairs: impl Iterator<Item = (usize, usize)> + Clone,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (k, u) in units.iter().enumerate() {
+        if used[k] {
+            continue;
+        }
+        let best = pairs
+            .clone()
+            .map(|(w, s)| (contributed(u, &whole[w], &sibling[s]), w, s))
+            .filter(|&(c, w, s)| c >= 0.5 && containment(&whole[w], &sibling[s]) < 0.95)
+            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        if let Some((_, w, _)) = best {
+            out.push((k, w));
+        }
+    }
+    out
 }
 
 /// Indexes of `pairs` (sorted by old) whose new index is not on a longest increasing run.

@@ -174,11 +174,13 @@ fn unit(n: &Node, src: &str) -> align::Unit {
 
 impl Ctx<'_> {
     fn ops(&mut self, o: &Node, n: &Node) -> Vec<InlineOp> {
-        let (mut ops, late) = text::diff_words(
-            o.text(&self.old.source),
-            n.text(&self.new.source),
-            Some(self.deadline),
-        );
+        let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
+        // Identical texts (most articles of near-duplicate drafts) need no diff: the result
+        // would be this single equal op.
+        if ot == nt {
+            return text::equal(ot);
+        }
+        let (mut ops, late) = text::diff_words(ot, nt, Some(self.deadline));
         self.timed_out |= late;
         mark_consequential(&mut ops, &self.renumber);
         ops
@@ -220,6 +222,16 @@ impl Ctx<'_> {
         }
     }
 
+    /// The change of a part that a document has at most once (title, preamble, final clauses).
+    fn single(&mut self, kind: NodeKind, deep: bool) -> Option<Change> {
+        match (single(&self.old.root, kind), single(&self.new.root, kind)) {
+            (Some(o), Some(n)) => Some(self.pair(o, n, false, deep)),
+            (Some(o), None) => Some(self.one_sided(o, false)),
+            (None, Some(n)) => Some(self.one_sided(n, true)),
+            (None, None) => None,
+        }
+    }
+
     fn one_sided(&self, node: &Node, added: bool) -> Change {
         let src = if added {
             &self.new.source
@@ -255,11 +267,10 @@ impl Ctx<'_> {
 
     /// Aligns the sub-units (paragraphs, recitals, items) of two matched nodes.
     fn children(&mut self, o: &Node, n: &Node) -> Vec<Change> {
-        let pick = |x: &Node| -> Vec<usize> {
+        fn pick(x: &Node) -> Vec<&Node> {
             x.children
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| {
+                .filter(|c| {
                     matches!(
                         c.kind,
                         NodeKind::Paragraph
@@ -269,28 +280,14 @@ impl Ctx<'_> {
                             | NodeKind::Text
                     )
                 })
-                .map(|(k, _)| k)
                 .collect()
-        };
-        let (oi, ni) = (pick(o), pick(n));
-        if oi.is_empty() && ni.is_empty() {
+        }
+        let (oc, nc) = (pick(o), pick(n));
+        if oc.is_empty() && nc.is_empty() {
             return Vec::new();
         }
-        let ou: Vec<align::Unit> = oi
-            .iter()
-            .map(|&k| unit(&o.children[k], &self.old.source))
-            .collect();
-        let nu: Vec<align::Unit> = ni
-            .iter()
-            .map(|&k| unit(&n.children[k], &self.new.source))
-            .collect();
-        let a = align::align(&ou, &nu);
-        self.assemble(
-            &a,
-            &oi.iter().map(|&k| &o.children[k]).collect::<Vec<_>>(),
-            &ni.iter().map(|&k| &n.children[k]).collect::<Vec<_>>(),
-            true,
-        )
+        let a = align_nodes(&oc, &nc, self.old, self.new);
+        self.assemble(&a, &oc, &nc, true)
     }
 
     /// Turns an alignment into changes in reading order of the new version.
@@ -432,23 +429,15 @@ fn mark_consequential(ops: &mut [InlineOp], renumber: &HashMap<String, String>) 
     }
 }
 
-fn articles(root: &Node) -> Vec<&Node> {
-    let mut out = Vec::new();
-    fn go<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
-        for c in &n.children {
-            if c.kind == NodeKind::Article {
-                out.push(c);
-            } else if c.kind.is_division() {
-                go(c, out);
-            }
-        }
-    }
-    go(root, &mut out);
-    out
-}
-
 fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
     root.children.iter().find(|c| c.kind == kind)
+}
+
+/// Aligns two lists of nodes of the old and new documents by content.
+fn align_nodes(o: &[&Node], n: &[&Node], old: &Document, new: &Document) -> align::Alignment {
+    let ou: Vec<align::Unit> = o.iter().map(|x| unit(x, &old.source)).collect();
+    let nu: Vec<align::Unit> = n.iter().map(|x| unit(x, &new.source)).collect();
+    align::align(&ou, &nu)
 }
 
 /// Compares two parsed versions of a draft.
@@ -460,38 +449,22 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
         timed_out: false,
         renumber: HashMap::new(),
     };
-    let (oa, na) = (articles(&old.root), articles(&new.root));
+    let (oa, na) = (old.root.articles(), new.root.articles());
     let mut changes = Vec::new();
     if oa.is_empty() && na.is_empty() {
         // No structure on either side: compare the documents as one unit.
         changes.push(ctx.pair(&old.root, &new.root, false, false));
     } else {
-        for kind in [NodeKind::Title, NodeKind::Preamble] {
-            match (single(&old.root, kind), single(&new.root, kind)) {
-                (Some(o), Some(n)) => changes.push(ctx.pair(o, n, false, true)),
-                (Some(o), None) => changes.push(ctx.one_sided(o, false)),
-                (None, Some(n)) => changes.push(ctx.one_sided(n, true)),
-                (None, None) => {}
-            }
-        }
-        let ou: Vec<align::Unit> = oa.iter().map(|n| unit(n, &old.source)).collect();
-        let nu: Vec<align::Unit> = na.iter().map(|n| unit(n, &new.source)).collect();
-        let a = align::align(&ou, &nu);
+        changes.extend(ctx.single(NodeKind::Title, true));
+        changes.extend(ctx.single(NodeKind::Preamble, true));
+        let a = align_nodes(&oa, &na, old, new);
         for &(i, j) in &a.pairs {
             if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
                 ctx.renumber.insert(x.clone(), y.clone());
             }
         }
         changes.extend(ctx.assemble(&a, &oa, &na, true));
-        match (
-            single(&old.root, NodeKind::Conclusion),
-            single(&new.root, NodeKind::Conclusion),
-        ) {
-            (Some(o), Some(n)) => changes.push(ctx.pair(o, n, false, false)),
-            (Some(o), None) => changes.push(ctx.one_sided(o, false)),
-            (None, Some(n)) => changes.push(ctx.one_sided(n, true)),
-            (None, None) => {}
-        }
+        changes.extend(ctx.single(NodeKind::Conclusion, false));
         let ox: Vec<&Node> = old
             .root
             .children
@@ -505,9 +478,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
             .filter(|c| c.kind == NodeKind::Annex)
             .collect();
         if !ox.is_empty() || !nx.is_empty() {
-            let ou: Vec<align::Unit> = ox.iter().map(|n| unit(n, &old.source)).collect();
-            let nu: Vec<align::Unit> = nx.iter().map(|n| unit(n, &new.source)).collect();
-            let a = align::align(&ou, &nu);
+            let a = align_nodes(&ox, &nx, old, new);
             changes.extend(ctx.assemble(&a, &ox, &nx, false));
         }
     }

@@ -105,24 +105,12 @@ fn item_marks(lines: &[Line], first: usize, last: usize, base: usize, out: &mut 
             stack[d].last = v;
             d
         } else {
-            let start = reads.iter().find(|&&(a, v)| match a {
-                Alphabet::Bullet(_) => true,
-                Alphabet::Lower => v == 1,
-                Alphabet::Upper => v == 1,
-                _ => v == 1,
-            });
-            // "(i)" opening a list is a Roman numeral, not the ninth letter.
-            let start = start.or_else(|| {
-                reads.iter().find(|&&(a, v)| {
-                    matches!(a, Alphabet::RomanLower | Alphabet::RomanUpper) && v == 1
-                })
-            });
+            // A new list opens at its first value; "(i)" opening a list reads as the Roman
+            // numeral 1, not the ninth letter, because only that reading has the value 1.
+            let start = reads
+                .iter()
+                .find(|&&(a, v)| matches!(a, Alphabet::Bullet(_)) || v == 1);
             let Some(&(a, v)) = start else { continue };
-            if a == Alphabet::Digit && m.style == MarkerStyle::Dot && stack.is_empty() && base == 0
-            {
-                // Leave "1." lists at top level to the paragraph rule.
-                continue;
-            }
             stack.push(Level {
                 alphabet: a,
                 style: m.style,
@@ -188,7 +176,6 @@ pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
     if paras.is_empty() {
         // Unnumbered paragraphs: blocks after blank lines, unless the block opens a list item
         // or continues a sentence.
-        let mut k = 0;
         let mut in_block = false;
         for i in first..last {
             let l = &lines[i];
@@ -202,7 +189,6 @@ pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
                     && (rules::marker(t).is_some()
                         || t.chars().next().is_some_and(char::is_lowercase));
                 if !continues {
-                    k += 1;
                     paras.push(Mark {
                         line: i,
                         depth: 0,
@@ -210,7 +196,6 @@ pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
                         number: None,
                         label: None,
                     });
-                    let _ = k;
                 }
             }
             in_block = true;

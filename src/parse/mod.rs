@@ -28,15 +28,7 @@ use lines::Line;
 use select::{Candidate, CaptionLayout};
 use std::collections::{HashMap, HashSet};
 
-pub use rules_public::*;
-
-/// Recognisers exposed for other modules (citations and cross-references).
-mod rules_public {
-    /// True for the article word in a supported language or a common OCR slip of it.
-    pub fn is_article_word(word: &str) -> bool {
-        super::rules::is_article_word(word)
-    }
-}
+pub(crate) use rules::is_article_word;
 
 /// The result of parsing: the tree and what was noticed on the way.
 #[derive(Clone, Debug)]
@@ -613,13 +605,7 @@ fn assign(n: &mut Node, parent: &str, used: &mut HashSet<String>, index: &LineIn
         };
         c.line = index.line(at);
         let pid = c.id.clone();
-        let child_parent = if c.kind.is_division() && c.kind != NodeKind::Part {
-            // Articles ignore divisions, but sections inside chapters keep their chapter.
-            pid
-        } else {
-            pid
-        };
-        assign(c, &child_parent, used, index, src);
+        assign(c, &pid, used, index, src);
     }
 }
 

@@ -317,7 +317,7 @@ pub(crate) fn article_head(line: &str) -> Option<ArticleHead<'_>> {
     if !first.is_alphabetic() {
         return None;
     }
-    let parse = |i| -> IResult<&str, (&str, &str, &str)> {
+    let parse = |i| -> IResult<&str, (&str, &str)> {
         let (i, kw) = alt((
             recognize((tag_no_case("art"), char('.'))),
             verify(word, |w: &str| is_article_word(w)),
@@ -325,9 +325,9 @@ pub(crate) fn article_head(line: &str) -> Option<ArticleHead<'_>> {
         .parse(i)?;
         let (i, _) = keyword_gap(i)?;
         let (r, num) = number_token(i)?;
-        Ok((r, (kw, num, "")))
+        Ok((r, (kw, num)))
     };
-    let (rest, (keyword, num, _)) = parse(line).ok()?;
+    let (rest, (keyword, num)) = parse(line).ok()?;
     let number = number::normalize(num)?;
     let label = line[..line.len() - rest.len()].trim_end();
     let (rest_kind, caption) = classify_rest(rest);
