@@ -176,6 +176,15 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> (Vec<Inlin
     (out, timed_out)
 }
 
+/// The ops of two identical texts: one equal op (none for empty text).
+pub fn equal(text: &str) -> Vec<InlineOp> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![InlineOp::new(Op::Equal, text)]
+    }
+}
+
 /// The old text rebuilt from ops (equal + delete).
 pub fn old_text(ops: &[InlineOp]) -> String {
     ops.iter()
@@ -201,6 +210,13 @@ pub fn words(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identical_texts_give_one_equal_op() {
+        let t = "Article 1\nScope\n\nThe Parties (a) agree.\n";
+        assert_eq!(diff_words(t, t, None).0, equal(t));
+        assert_eq!(diff_words("", "", None).0, equal(""));
+    }
 
     #[test]
     fn rebuilds_both_texts_and_ignores_rewrapping() {
