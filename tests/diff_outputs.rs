@@ -125,11 +125,11 @@ proptest! {
 
     #[test]
     fn word_diff_rebuilds_any_texts(a in "\\PC{0,80}", b in "\\PC{0,80}") {
-        let (ops, _) = diff::text::diff_words(&a, &b, None);
+        let ops = diff::text::diff_words(&a, &b, None).ops;
         prop_assert_eq!(diff::text::old_text(&ops), a.clone());
         prop_assert_eq!(diff::text::new_text(&ops), b.clone());
         // A minimal diff is symmetric: what diff(a, b) inserts, diff(b, a) deletes.
-        let (rev, _) = diff::text::diff_words(&b, &a, None);
+        let rev = diff::text::diff_words(&b, &a, None).ops;
         let count = |ops: &[diff::InlineOp], op: Op| -> usize {
             ops.iter().filter(|o| o.op == op && !o.layout).map(|o| diff::text::words(&o.text).len()).sum()
         };

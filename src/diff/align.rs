@@ -2,8 +2,9 @@
 //! text first, then same number and still similar, then the best remaining match above a
 //! threshold wherever it went; then splits, merges and moves.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use rustc_hash::{FxHashMap, FxHasher};
+use std::collections::HashSet;
+use std::hash::Hasher;
 
 /// A unit to align: its number and the word tokens of its content (without its label).
 #[derive(Clone, Debug)]
@@ -15,26 +16,43 @@ pub(crate) struct Unit {
     pub shingles: Vec<u64>,
 }
 
-fn h<T: Hash>(t: T) -> u64 {
-    let mut s = std::collections::hash_map::DefaultHasher::new();
-    t.hash(&mut s);
-    s.finish()
+/// Hash of a word compared case-insensitively (the hash of its lower-case form).
+fn word_hash(w: &str, buf: &mut String) -> u64 {
+    let mut h = FxHasher::default();
+    if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        buf.clear();
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+        h.write(buf.as_bytes());
+    } else {
+        h.write(w.as_bytes());
+    }
+    h.finish()
+}
+
+/// Hash of a sequence of hashes.
+fn combine(hs: &[u64]) -> u64 {
+    let mut h = FxHasher::default();
+    for &x in hs {
+        h.write_u64(x);
+    }
+    h.finish()
 }
 
 impl Unit {
     /// Builds a unit from its number and content words (compared case-insensitively).
     pub fn new(number: Option<String>, words: &[&str]) -> Self {
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let mut shingles: Vec<u64> = if lower.len() < 2 {
-            lower.iter().map(h).collect()
+        let mut buf = String::new();
+        let hs: Vec<u64> = words.iter().map(|w| word_hash(w, &mut buf)).collect();
+        let mut shingles: Vec<u64> = if hs.len() < 2 {
+            hs.clone()
         } else {
-            lower.windows(2).map(h).collect()
+            hs.windows(2).map(combine).collect()
         };
         shingles.sort_unstable();
         shingles.dedup();
         Unit {
             number,
-            hash: h(&lower),
+            hash: combine(&hs),
             shingles,
         }
     }
@@ -105,7 +123,7 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
     let mut n_used = vec![false; new.len()];
     let mut pairs = Vec::new();
     // 1. Identical content; prefer the same number, then the nearest position.
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_hash: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for (j, u) in new.iter().enumerate() {
         by_hash.entry(u.hash).or_default().push(j);
     }
@@ -126,7 +144,7 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
     }
     // Candidate pairs among the rest: an inverted index of shingles limits the candidates to
     // units that share text.
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for (j, u) in new.iter().enumerate() {
         if !n_used[j] {
             for &s in &u.shingles {
@@ -246,25 +264,57 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
 
 /// For each unused unit of `units`, the `whole` unit (of a matched pair `(whole, sibling)`)
 /// that contributed at least half of its text without that text going to the `sibling`:
-/// returns (unit, whole) index pairs.
+/// returns (unit, whole) index pairs. An inverted index of the wholes' shingles limits the
+/// exact check to pairs whose whole holds at least half of the unit's shingles.
 fn parts(
     units: &[Unit],
     used: &[bool],
     whole: &[Unit],
     sibling: &[Unit],
-    pairs: impl Iterator<Item = (usize, usize)> + Clone,
+    pairs: impl Iterator<Item = (usize, usize)>,
 ) -> Vec<(usize, usize)> {
+    let pairs: Vec<(usize, usize)> = pairs.collect();
     let mut out = Vec::new();
+    if used.iter().all(|&u| u) || pairs.is_empty() {
+        return out;
+    }
+    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (k, &(w, _)) in pairs.iter().enumerate() {
+        for &s in &whole[w].shingles {
+            index.entry(s).or_default().push(k as u32);
+        }
+    }
+    let mut shared = vec![0u32; pairs.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for (k, u) in units.iter().enumerate() {
-        if used[k] {
+        if used[k] || u.shingles.is_empty() {
             continue;
         }
-        let best = pairs
-            .clone()
-            .map(|(w, s)| (contributed(u, &whole[w], &sibling[s]), w, s))
-            .filter(|&(c, w, s)| c >= 0.5 && containment(&whole[w], &sibling[s]) < 0.95)
-            .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
-        if let Some((_, w, _)) = best {
+        for s in &u.shingles {
+            for &p in index.get(s).map_or(&[][..], Vec::as_slice) {
+                if shared[p as usize] == 0 {
+                    touched.push(p);
+                }
+                shared[p as usize] += 1;
+            }
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for &p in &touched {
+            let c = std::mem::take(&mut shared[p as usize]) as usize;
+            if 2 * c < u.shingles.len() {
+                continue;
+            }
+            let (w, s) = pairs[p as usize];
+            let share = contributed(u, &whole[w], &sibling[s]);
+            if share >= 0.5
+                && containment(&whole[w], &sibling[s]) < 0.95
+                && best.is_none_or(|(b, bw)| share > b || (share == b && w < bw))
+            {
+                best = Some((share, w));
+            }
+        }
+        touched.clear();
+        if let Some((_, w)) = best {
             out.push((k, w));
         }
     }

@@ -147,6 +147,17 @@ impl Default for DiffOptions {
     }
 }
 
+/// The ops of a matched parent pair, from which the ops of its children are cut.
+#[derive(Clone, Copy)]
+struct Within<'p> {
+    ops: &'p [InlineOp],
+    /// Where the parent starts in the old and the new source.
+    old_start: usize,
+    new_start: usize,
+    /// True for split and merge parts, whose cut is kept however different it is.
+    part: bool,
+}
+
 struct Ctx<'a> {
     old: &'a Document,
     new: &'a Document,
@@ -173,22 +184,46 @@ fn unit(n: &Node, src: &str) -> align::Unit {
 }
 
 impl Ctx<'_> {
-    fn ops(&mut self, o: &Node, n: &Node) -> Vec<InlineOp> {
+    /// Word ops of two nodes with their similarity and share of changed words. Inside a
+    /// matched parent (`within`), the ops of a pair in order are cut out of the parent's ops
+    /// rather than computed again; a moved pair, or a cut that finds the pair mostly
+    /// different, gets a fresh diff of its own.
+    fn ops(&mut self, o: &Node, n: &Node, within: Option<&Within>) -> (Vec<InlineOp>, f64, f64) {
         let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
         // Identical texts (most articles of near-duplicate drafts) need no diff: the result
         // would be this single equal op.
         if ot == nt {
-            return text::equal(ot);
+            return (text::equal(ot), 1.0, 0.0);
         }
-        let (mut ops, late) = text::diff_words(ot, nt, Some(self.deadline));
-        self.timed_out |= late;
-        mark_consequential(&mut ops, &self.renumber);
-        ops
+        if let Some(w) = within {
+            let d = text::cut(
+                w.ops,
+                w.old_start,
+                w.new_start,
+                o.span.start..o.span.end,
+                n.span.start..n.span.end,
+            );
+            let (similarity, changed_words) = measure(&d.ops, &d.words);
+            if similarity >= 0.5 || w.part {
+                return (d.ops, similarity, changed_words);
+            }
+        }
+        let mut d = text::diff_words(ot, nt, Some(self.deadline));
+        self.timed_out |= d.timed_out;
+        mark_consequential(&mut d.ops, &self.renumber);
+        let (similarity, changed_words) = measure(&d.ops, &d.words);
+        (d.ops, similarity, changed_words)
     }
 
-    fn pair(&mut self, o: &Node, n: &Node, moved: bool, deep: bool) -> Change {
-        let ops = self.ops(o, n);
-        let (similarity, changed_words) = measure(&ops);
+    fn pair(
+        &mut self,
+        o: &Node,
+        n: &Node,
+        moved: bool,
+        deep: bool,
+        within: Option<&Within>,
+    ) -> Change {
+        let (ops, similarity, changed_words) = self.ops(o, n, within.filter(|_| !moved));
         let modified = ops.iter().any(InlineOp::is_substantive);
         let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
         let mut flags = Vec::new();
@@ -205,7 +240,13 @@ impl Ctx<'_> {
         let changed =
             kind != ChangeKind::Unchanged || ops.iter().any(|o| o.op != Op::Equal && !o.layout);
         let children = if deep && changed {
-            self.children(o, n)
+            let w = Within {
+                ops: &ops,
+                old_start: o.span.start,
+                new_start: n.span.start,
+                part: false,
+            };
+            self.children(o, n, &w)
         } else {
             Vec::new()
         };
@@ -225,7 +266,7 @@ impl Ctx<'_> {
     /// The change of a part that a document has at most once (title, preamble, final clauses).
     fn single(&mut self, kind: NodeKind, deep: bool) -> Option<Change> {
         match (single(&self.old.root, kind), single(&self.new.root, kind)) {
-            (Some(o), Some(n)) => Some(self.pair(o, n, false, deep)),
+            (Some(o), Some(n)) => Some(self.pair(o, n, false, deep, None)),
             (Some(o), None) => Some(self.one_sided(o, false)),
             (None, Some(n)) => Some(self.one_sided(n, true)),
             (None, None) => None,
@@ -266,7 +307,7 @@ impl Ctx<'_> {
     }
 
     /// Aligns the sub-units (paragraphs, recitals, items) of two matched nodes.
-    fn children(&mut self, o: &Node, n: &Node) -> Vec<Change> {
+    fn children(&mut self, o: &Node, n: &Node, within: &Within) -> Vec<Change> {
         fn pick(x: &Node) -> Vec<&Node> {
             x.children
                 .iter()
@@ -287,7 +328,7 @@ impl Ctx<'_> {
             return Vec::new();
         }
         let a = align_nodes(&oc, &nc, self.old, self.new);
-        self.assemble(&a, &oc, &nc, true)
+        self.assemble(&a, &oc, &nc, true, Some(within))
     }
 
     /// Turns an alignment into changes in reading order of the new version.
@@ -297,7 +338,9 @@ impl Ctx<'_> {
         old: &[&Node],
         new: &[&Node],
         deep: bool,
+        within: Option<&Within>,
     ) -> Vec<Change> {
+        let part = within.map(|w| Within { part: true, ..*w });
         let mut by_new: Vec<Option<Change>> = vec![None; new.len()];
         let split_olds: HashMap<usize, usize> =
             a.split_parts.iter().fold(HashMap::new(), |mut m, &(i, _)| {
@@ -310,7 +353,7 @@ impl Ctx<'_> {
                 m
             });
         for (k, &(i, j)) in a.pairs.iter().enumerate() {
-            let mut c = self.pair(old[i], new[j], a.moved.contains(&k), deep);
+            let mut c = self.pair(old[i], new[j], a.moved.contains(&k), deep, within);
             if split_olds.contains_key(&i) {
                 c.flags.insert(0, ChangeKind::Split);
                 c.kind = ChangeKind::Split;
@@ -321,7 +364,7 @@ impl Ctx<'_> {
             by_new[j] = Some(c);
         }
         for &(i, j) in &a.split_parts {
-            let mut c = self.pair(old[i], new[j], false, false);
+            let mut c = self.pair(old[i], new[j], false, false, part.as_ref());
             c.flags.retain(|f| *f != ChangeKind::Modified);
             c.flags.insert(0, ChangeKind::Split);
             c.kind = ChangeKind::Split;
@@ -329,7 +372,7 @@ impl Ctx<'_> {
         }
         let mut merged_into: HashMap<usize, Vec<Change>> = HashMap::new();
         for &(i, j) in &a.merge_parts {
-            let mut c = self.pair(old[i], new[j], false, false);
+            let mut c = self.pair(old[i], new[j], false, false, part.as_ref());
             c.flags.retain(|f| *f != ChangeKind::Modified);
             c.flags.insert(0, ChangeKind::Merged);
             c.kind = ChangeKind::Merged;
@@ -369,10 +412,9 @@ impl Ctx<'_> {
 }
 
 /// Similarity and share of changed words, counting layout and consequential ops as equal.
-fn measure(ops: &[InlineOp]) -> (f64, f64) {
+fn measure(ops: &[InlineOp], words: &[usize]) -> (f64, f64) {
     let (mut eq, mut del, mut ins) = (0usize, 0usize, 0usize);
-    for o in ops {
-        let n = text::words(&o.text).len();
+    for (o, &n) in ops.iter().zip(words) {
         match (o.op, o.is_substantive()) {
             (Op::Equal, _) => eq += n,
             (Op::Delete, false) => eq += n,
@@ -453,7 +495,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
     let mut changes = Vec::new();
     if oa.is_empty() && na.is_empty() {
         // No structure on either side: compare the documents as one unit.
-        changes.push(ctx.pair(&old.root, &new.root, false, false));
+        changes.push(ctx.pair(&old.root, &new.root, false, false, None));
     } else {
         changes.extend(ctx.single(NodeKind::Title, true));
         changes.extend(ctx.single(NodeKind::Preamble, true));
@@ -463,7 +505,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
                 ctx.renumber.insert(x.clone(), y.clone());
             }
         }
-        changes.extend(ctx.assemble(&a, &oa, &na, true));
+        changes.extend(ctx.assemble(&a, &oa, &na, true, None));
         changes.extend(ctx.single(NodeKind::Conclusion, false));
         let ox: Vec<&Node> = old
             .root
@@ -479,7 +521,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
             .collect();
         if !ox.is_empty() || !nx.is_empty() {
             let a = align_nodes(&ox, &nx, old, new);
-            changes.extend(ctx.assemble(&a, &ox, &nx, false));
+            changes.extend(ctx.assemble(&a, &ox, &nx, false, None));
         }
     }
     let mut summary = Summary {

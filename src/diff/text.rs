@@ -1,6 +1,7 @@
 //! Word-level diff of two texts with `similar`: words and punctuation are tokens, white
 //! space between them is layout. The ops rebuild both texts byte for byte.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp};
 use std::time::Instant;
@@ -57,23 +58,54 @@ pub(crate) struct Token {
     pub end: usize,
 }
 
+/// True for characters that continue a word after its first letter or digit.
+fn continues_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
 /// Splits `s` into tokens: runs of letters/digits (with inner apostrophes), or single
-/// punctuation characters; white space is attached to the following token.
+/// punctuation characters; white space is attached to the following token. ASCII bytes take
+/// a fast path; other characters are classified by Unicode properties.
 pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
-    let mut toks = Vec::new();
+    let b = s.as_bytes();
+    let mut toks = Vec::with_capacity(b.len() / 5);
     let mut ws_start = 0;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
+    let mut i = 0;
+    // Length of the character at `i` and whether it is a word character / white space.
+    let class = |i: usize| -> (usize, bool, bool) {
+        let x = b[i];
+        if x.is_ascii() {
+            (
+                1,
+                x.is_ascii_alphanumeric(),
+                x.is_ascii_whitespace() || x == 0x0b,
+            )
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), c.is_alphanumeric(), c.is_whitespace())
+        }
+    };
+    while i < b.len() {
+        let (len, word, space) = class(i);
+        if space {
+            i += len;
             continue;
         }
         let start = i;
-        let mut end = i + c.len_utf8();
-        if c.is_alphanumeric() {
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() || d == '\'' || d == '’' {
-                    end = j + d.len_utf8();
-                    it.next();
+        i += len;
+        if word {
+            while i < b.len() {
+                let x = b[i];
+                if x.is_ascii() {
+                    if x.is_ascii_alphanumeric() || x == b'\'' {
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if continues_word(c) {
+                    i += c.len_utf8();
                 } else {
                     break;
                 }
@@ -82,48 +114,82 @@ pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
         toks.push(Token {
             ws_start,
             start,
-            end,
+            end: i,
         });
-        ws_start = end;
+        ws_start = i;
     }
     (toks, ws_start)
 }
 
-/// Diffs `old` and `new` word by word. With a `deadline`, `similar` may return a coarser
-/// (still exact) diff; the second value says whether that happened.
-pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> (Vec<InlineOp>, bool) {
-    let (ot, o_tail) = tokenize(old);
-    let (nt, n_tail) = tokenize(new);
-    let ok: Vec<&str> = ot.iter().map(|t| &old[t.start..t.end]).collect();
-    let nk: Vec<&str> = nt.iter().map(|t| &new[t.start..t.end]).collect();
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &ok, &nk, deadline);
-    let timed_out = deadline.is_some_and(|d| Instant::now() > d);
-    let mut out: Vec<InlineOp> = Vec::new();
-    let push = |out: &mut Vec<InlineOp>, op: InlineOp| {
-        if op.text.is_empty() {
+/// The result of [`diff_words`].
+#[derive(Clone, Debug, Default)]
+pub struct WordDiff {
+    /// The ops; they rebuild both texts.
+    pub ops: Vec<InlineOp>,
+    /// Number of word tokens in each op (parallel to `ops`).
+    pub words: Vec<usize>,
+    /// True when the deadline passed and the diff may be coarser than the finest one.
+    pub timed_out: bool,
+}
+
+impl WordDiff {
+    fn push(&mut self, op: Op, text: &str, words: usize, layout: bool) {
+        if text.is_empty() {
             return;
         }
-        if let Some(last) = out.last_mut() {
-            if last.op == op.op
-                && last.layout == op.layout
-                && last.consequential == op.consequential
-            {
-                last.text.push_str(&op.text);
+        if let Some(last) = self.ops.last_mut() {
+            if last.op == op && last.layout == layout && !last.consequential {
+                last.text.push_str(text);
+                if let Some(w) = self.words.last_mut() {
+                    *w += words;
+                }
                 return;
             }
         }
-        out.push(op);
-    };
-    let layout = |out: &mut Vec<InlineOp>, a: &str, b: &str| {
+        let mut o = InlineOp::new(op, text);
+        o.layout = layout;
+        self.ops.push(o);
+        self.words.push(words);
+    }
+
+    /// White space before a token: equal when identical, else a layout-only delete/insert.
+    fn layout(&mut self, a: &str, b: &str) {
         if a == b {
-            push(out, InlineOp::new(Op::Equal, a));
+            self.push(Op::Equal, a, 0, false);
         } else {
-            let mut d = InlineOp::new(Op::Delete, a);
-            d.layout = true;
-            let mut i = InlineOp::new(Op::Insert, b);
-            i.layout = true;
-            push(out, d);
-            push(out, i);
+            self.push(Op::Delete, a, 0, true);
+            self.push(Op::Insert, b, 0, true);
+        }
+    }
+}
+
+/// The ids of `toks` (slices of `src`), numbering unseen texts in order of appearance.
+fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -> Vec<u32> {
+    toks.iter()
+        .map(|t| {
+            let next = ids.len() as u32;
+            *ids.entry(&src[t.start..t.end]).or_insert(next)
+        })
+        .collect()
+}
+
+/// Diffs `old` and `new` word by word. Tokens are interned to integers so the diff compares
+/// numbers, not strings. With a `deadline`, `similar` may return a coarser (still exact)
+/// diff, and [`WordDiff::timed_out`] says so.
+pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
+    let (ot, o_tail) = tokenize(old);
+    let (nt, n_tail) = tokenize(new);
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let ok = intern(&mut ids, &ot, old);
+    let nk = intern(&mut ids, &nt, new);
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &ok, &nk, deadline);
+    let mut out = WordDiff {
+        timed_out: deadline.is_some_and(|d| Instant::now() > d),
+        ..WordDiff::default()
+    };
+    let changed = |out: &mut WordDiff, op: Op, toks: &[Token], src: &str| {
+        if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
+            out.push(op, &src[first.ws_start..last.end], toks.len(), false);
         }
     };
     for op in &ops {
@@ -135,45 +201,151 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> (Vec<Inlin
             } => {
                 for k in 0..len {
                     let (o, n) = (ot[old_index + k], nt[new_index + k]);
-                    layout(
-                        &mut out,
-                        &old[o.ws_start..o.start],
-                        &new[n.ws_start..n.start],
-                    );
-                    push(&mut out, InlineOp::new(Op::Equal, &old[o.start..o.end]));
+                    out.layout(&old[o.ws_start..o.start], &new[n.ws_start..n.start]);
+                    out.push(Op::Equal, &old[o.start..o.end], 1, false);
                 }
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => {
-                for t in &ot[old_index..old_index + old_len] {
-                    push(&mut out, InlineOp::new(Op::Delete, &old[t.ws_start..t.end]));
-                }
-            }
+            } => changed(
+                &mut out,
+                Op::Delete,
+                &ot[old_index..old_index + old_len],
+                old,
+            ),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => {
-                for t in &nt[new_index..new_index + new_len] {
-                    push(&mut out, InlineOp::new(Op::Insert, &new[t.ws_start..t.end]));
-                }
-            }
+            } => changed(
+                &mut out,
+                Op::Insert,
+                &nt[new_index..new_index + new_len],
+                new,
+            ),
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
             } => {
-                for t in &ot[old_index..old_index + old_len] {
-                    push(&mut out, InlineOp::new(Op::Delete, &old[t.ws_start..t.end]));
-                }
-                for t in &nt[new_index..new_index + new_len] {
-                    push(&mut out, InlineOp::new(Op::Insert, &new[t.ws_start..t.end]));
-                }
+                changed(
+                    &mut out,
+                    Op::Delete,
+                    &ot[old_index..old_index + old_len],
+                    old,
+                );
+                changed(
+                    &mut out,
+                    Op::Insert,
+                    &nt[new_index..new_index + new_len],
+                    new,
+                );
             }
         }
     }
-    layout(&mut out, &old[o_tail..], &new[n_tail..]);
-    (out, timed_out)
+    out.layout(&old[o_tail..], &new[n_tail..]);
+    out
+}
+
+/// Number of word tokens in `s` (as [`tokenize`] counts them), without allocating.
+pub(crate) fn count_words(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if c.is_alphanumeric() || (in_word && (c == '\'' || c == '’')) {
+            if !in_word {
+                n += 1;
+                in_word = true;
+            }
+        } else {
+            n += 1;
+            in_word = false;
+        }
+    }
+    n
+}
+
+/// The ops of the sub-ranges `old` and `new` cut out of `ops`, the ops of two enclosing
+/// texts that start at `old_start` and `new_start` (all offsets in the two sources). Every
+/// byte of `old` comes out once as equal or delete and every byte of `new` once as equal or
+/// insert, in order, so the result rebuilds both ranges exactly. Equal text that lies in only
+/// one range becomes a delete or insert (layout when it is white space). Linear in `ops`.
+pub(crate) fn cut(
+    ops: &[InlineOp],
+    old_start: usize,
+    new_start: usize,
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+) -> WordDiff {
+    let mut out = WordDiff::default();
+    let emit = |out: &mut WordDiff, from: &InlineOp, op: Op, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        let layout = from.layout || (from.op == Op::Equal && text.trim().is_empty());
+        let consequential = from.consequential;
+        if let Some(last) = out.ops.last_mut() {
+            if last.op == op && last.layout == layout && last.consequential == consequential {
+                last.text.push_str(text);
+                if let Some(w) = out.words.last_mut() {
+                    *w += count_words(text);
+                }
+                return;
+            }
+        }
+        out.ops.push(InlineOp {
+            op,
+            text: text.to_string(),
+            layout,
+            consequential,
+        });
+        out.words.push(count_words(text));
+    };
+    // The part of [at, at + len) inside `r`, relative to `at`.
+    let clip = |r: &std::ops::Range<usize>, at: usize, len: usize| {
+        let s = r.start.clamp(at, at + len) - at;
+        let e = r.end.clamp(at, at + len) - at;
+        s..e.max(s)
+    };
+    let (mut po, mut pn) = (old_start, new_start);
+    for o in ops {
+        let len = o.text.len();
+        match o.op {
+            Op::Delete => {
+                emit(&mut out, o, Op::Delete, &o.text[clip(&old, po, len)]);
+                po += len;
+            }
+            Op::Insert => {
+                emit(&mut out, o, Op::Insert, &o.text[clip(&new, pn, len)]);
+                pn += len;
+            }
+            Op::Equal => {
+                let (ro, rn) = (clip(&old, po, len), clip(&new, pn, len));
+                let mut cuts = [0, ro.start, ro.end, rn.start, rn.end, len];
+                cuts.sort_unstable();
+                for w in cuts.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    if a == b {
+                        continue;
+                    }
+                    let op = match (ro.contains(&a), rn.contains(&a)) {
+                        (true, true) => Op::Equal,
+                        (true, false) => Op::Delete,
+                        (false, true) => Op::Insert,
+                        (false, false) => continue,
+                    };
+                    emit(&mut out, o, op, &o.text[a..b]);
+                }
+                po += len;
+                pn += len;
+            }
+        }
+        if po >= old.end && pn >= new.end {
+            break;
+        }
+    }
+    out
 }
 
 /// The ops of two identical texts: one equal op (none for empty text).
@@ -214,15 +386,15 @@ mod tests {
     #[test]
     fn identical_texts_give_one_equal_op() {
         let t = "Article 1\nScope\n\nThe Parties (a) agree.\n";
-        assert_eq!(diff_words(t, t, None).0, equal(t));
-        assert_eq!(diff_words("", "", None).0, equal(""));
+        assert_eq!(diff_words(t, t, None).ops, equal(t));
+        assert_eq!(diff_words("", "", None).ops, equal(""));
     }
 
     #[test]
     fn rebuilds_both_texts_and_ignores_rewrapping() {
         let old = "The Parties shall\ncooperate  closely.\n";
         let new = "The Parties shall cooperate\nvery closely.";
-        let (ops, _) = diff_words(old, new, None);
+        let ops = diff_words(old, new, None).ops;
         assert_eq!(old_text(&ops), old);
         assert_eq!(new_text(&ops), new);
         let changed: Vec<&str> = ops
