@@ -93,6 +93,9 @@ enum Command {
         /// Seconds the word diff may take before it falls back to a coarser diff.
         #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
         timeout: f64,
+        /// Write the report to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
         #[command(flatten)]
         input: InputOpts,
     },
@@ -215,23 +218,76 @@ fn io_error(path: &str, e: &std::io::Error) -> Error {
     Error::new(ErrorKind::Io, format!("{path}: {what}"))
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends quietly.
-fn emit(s: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+/// Writes through `f` to `path`, or to standard output when `path` is `None`, buffered; a
+/// closed pipe (`| head`) ends quietly.
+fn write_out(
+    path: Option<&str>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let result = match path {
+        Some(p) => {
+            let file = std::fs::File::create(p).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("{p}: cannot create the output file: {e}; check the folder exists and is writable"),
+                )
+            })?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            f(&mut w).and_then(|_| w.flush())
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            f(&mut w).and_then(|_| w.flush())
+        }
+    };
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::new(
             ErrorKind::Io,
-            format!("cannot write output: {e}"),
+            format!(
+                "{}: cannot write output: {e}",
+                path.unwrap_or("standard output")
+            ),
         )),
     }
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
-    serde_json::to_string_pretty(v)
-        .map(|s| s + "\n")
-        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))
+/// Writes text to standard output.
+fn emit(s: &str) -> Result<(), Error> {
+    write_out(None, |w| w.write_all(s.as_bytes()))
+}
+
+/// Writes `v` as pretty JSON (plus a newline), streamed without an intermediate string.
+fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error> {
+    write_out(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, v).map_err(std::io::Error::from)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// The JSON document of `treaty diff --format json` (schema_version 1).
+#[derive(serde::Serialize)]
+struct DiffJson<'a> {
+    schema_version: u32,
+    old: FileRef<'a>,
+    new: FileRef<'a>,
+    summary: &'a diff::Summary,
+    changes: &'a [diff::Change],
+}
+
+/// A compared file: its path as given and the SHA-256 of its bytes after decoding.
+#[derive(serde::Serialize)]
+struct FileRef<'a> {
+    path: &'a str,
+    sha256: String,
+}
+
+/// Reads and parses one version; run on its own thread for one of the two versions.
+fn load(path: &str, opts: &InputOpts) -> Result<(String, treaty_analyser::Parse), Error> {
+    let text = read_input(path, opts)?;
+    let p = parse(&text);
+    Ok((text, p))
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -244,10 +300,13 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let text = read_input(&file, &input)?;
             let p = parse(&text);
             match format {
-                ParseFormat::Json => emit(&to_json(&serde_json::json!({
-                    "schema_version": 1,
-                    "root": p.document.root,
-                }))?)?,
+                ParseFormat::Json => emit_json(
+                    None,
+                    &serde_json::json!({
+                        "schema_version": 1,
+                        "root": p.document.root,
+                    }),
+                )?,
                 ParseFormat::Tree => emit(&outline::debug_tree(&p.document.root))?,
             }
             Ok(EXIT_OK)
@@ -260,6 +319,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             color,
             ignore_renumbering,
             timeout,
+            output,
             input,
         } => {
             if old == "-" && new == "-" {
@@ -274,9 +334,16 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     "--timeout takes a positive number of seconds",
                 ));
             }
-            let old_text = read_input(&old, &input)?;
-            let new_text = read_input(&new, &input)?;
-            let (po, pn) = (parse(&old_text), parse(&new_text));
+            // The two versions are read and parsed side by side.
+            let (ro, rn) = std::thread::scope(|s| {
+                let h = s.spawn(|| load(&old, &input));
+                let rn = load(&new, &input);
+                (h.join(), rn)
+            });
+            let (old_text, po) = ro.map_err(|_| {
+                Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
+            })??;
+            let (new_text, pn) = rn?;
             let opts = diff::DiffOptions {
                 timeout: std::time::Duration::from_secs_f64(timeout.min(1e6)),
             };
@@ -294,6 +361,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 ignore_renumbering,
             };
             let differs = d.changes.iter().any(|c| render::diff::is_visible(c, &ro));
+            let exit = if differs { EXIT_FINDINGS } else { EXIT_OK };
             let out = if stat {
                 render::diff::stat(&d, &ro)
             } else {
@@ -301,17 +369,27 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     DiffFormat::Term => render::diff::term(&d, &old, &new, &ro),
                     DiffFormat::Md => render::diff::markdown(&d, &old, &new, &ro),
                     DiffFormat::Unified => render::diff::unified(&old_text, &new_text, &old, &new),
-                    DiffFormat::Json => to_json(&serde_json::json!({
-                        "schema_version": 1,
-                        "old": {"path": old, "sha256": sha256_hex(&old_text)},
-                        "new": {"path": new, "sha256": sha256_hex(&new_text)},
-                        "summary": d.summary,
-                        "changes": d.changes,
-                    }))?,
+                    DiffFormat::Json => {
+                        let doc = DiffJson {
+                            schema_version: 1,
+                            old: FileRef {
+                                path: &old,
+                                sha256: sha256_hex(&old_text),
+                            },
+                            new: FileRef {
+                                path: &new,
+                                sha256: sha256_hex(&new_text),
+                            },
+                            summary: &d.summary,
+                            changes: &d.changes,
+                        };
+                        emit_json(output.as_deref(), &doc)?;
+                        return Ok(exit);
+                    }
                 }
             };
-            emit(&out)?;
-            Ok(if differs { EXIT_FINDINGS } else { EXIT_OK })
+            write_out(output.as_deref(), |w| w.write_all(out.as_bytes()))?;
+            Ok(exit)
         }
         Command::Outline { file, input } => {
             let text = read_input(&file, &input)?;
@@ -346,9 +424,10 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 }
             }
             if let ShowFormat::Json = format {
-                out = to_json(&json)?;
+                emit_json(None, &json)?;
+            } else {
+                emit(&out)?;
             }
-            emit(&out)?;
             Ok(EXIT_OK)
         }
         Command::Check {

@@ -16,19 +16,6 @@ pub(crate) struct Unit {
     pub shingles: Vec<u64>,
 }
 
-/// Hash of a word compared case-insensitively (the hash of its lower-case form).
-fn word_hash(w: &str, buf: &mut String) -> u64 {
-    let mut h = FxHasher::default();
-    if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        buf.clear();
-        buf.extend(w.chars().flat_map(char::to_lowercase));
-        h.write(buf.as_bytes());
-    } else {
-        h.write(w.as_bytes());
-    }
-    h.finish()
-}
-
 /// Hash of a sequence of hashes.
 fn combine(hs: &[u64]) -> u64 {
     let mut h = FxHasher::default();
@@ -42,9 +29,17 @@ impl Unit {
     /// Builds a unit from its number and content words (compared case-insensitively).
     pub fn new(number: Option<String>, words: &[&str]) -> Self {
         let mut buf = String::new();
-        let hs: Vec<u64> = words.iter().map(|w| word_hash(w, &mut buf)).collect();
+        let hs: Vec<u64> = words
+            .iter()
+            .map(|w| super::text::folded_hash(w, &mut buf))
+            .collect();
+        Self::from_hashes(number, &hs)
+    }
+
+    /// Builds a unit from its number and the case-folded hashes of its content words.
+    pub fn from_hashes(number: Option<String>, hs: &[u64]) -> Self {
         let mut shingles: Vec<u64> = if hs.len() < 2 {
-            hs.clone()
+            hs.to_vec()
         } else {
             hs.windows(2).map(combine).collect()
         };
@@ -52,7 +47,7 @@ impl Unit {
         shingles.dedup();
         Unit {
             number,
-            hash: combine(&hs),
+            hash: combine(hs),
             shingles,
         }
     }
@@ -142,45 +137,8 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
             pairs.push((i, j));
         }
     }
-    // Candidate pairs among the rest: an inverted index of shingles limits the candidates to
-    // units that share text.
-    let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    for (j, u) in new.iter().enumerate() {
-        if !n_used[j] {
-            for &s in &u.shingles {
-                index.entry(s).or_default().push(j);
-            }
-        }
-    }
-    // Shared shingles are counted through the index (no pairwise merge), so the cost is the
-    // total length of the postings touched rather than old × new × text length.
-    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
-    let mut shared = vec![0u32; new.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    for (i, u) in old.iter().enumerate() {
-        if o_used[i] {
-            continue;
-        }
-        for s in &u.shingles {
-            if let Some(js) = index.get(s) {
-                for &j in js {
-                    if shared[j] == 0 {
-                        touched.push(j);
-                    }
-                    shared[j] += 1;
-                }
-            }
-        }
-        for &j in &touched {
-            let c = shared[j] as usize;
-            shared[j] = 0;
-            let sim = c as f64 / (u.shingles.len() + new[j].shingles.len() - c).max(1) as f64;
-            if sim >= GAP_THRESHOLD {
-                scored.push((sim, i, j));
-            }
-        }
-        touched.clear();
-    }
+    let scored = score_pairs(old, new, &o_used, &n_used);
+    let mut scored = scored;
     scored.sort_by(|a, b| {
         b.0.partial_cmp(&a.0)
             .unwrap_or(std::cmp::Ordering::Equal)
@@ -262,10 +220,109 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Alignment {
     }
 }
 
+/// Jaccard similarity (of shingle sets) of every unmatched old/new pair that reaches
+/// [`GAP_THRESHOLD`], as (similarity, old, new).
+///
+/// Shared shingles are counted through an inverted index of the new units, so the cost is
+/// the length of the postings touched rather than old × new × text length. Shingles found
+/// in many units ("of the", "the Parties") would make those postings long; they are
+/// counted instead with one bit each per unit and a popcount per candidate pair. Candidates
+/// are the pairs that share at least one rare shingle (for a unit made only of frequent
+/// shingles, every open unit): two passages that have nothing but stock phrases in common
+/// are not the same passage.
+fn score_pairs(
+    old: &[Unit],
+    new: &[Unit],
+    o_used: &[bool],
+    n_used: &[bool],
+) -> Vec<(f64, usize, usize)> {
+    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (j, u) in new.iter().enumerate() {
+        if !n_used[j] {
+            for &s in &u.shingles {
+                index.entry(s).or_default().push(j as u32);
+            }
+        }
+    }
+    let n_open = n_used.iter().filter(|&&u| !u).count();
+    let cap = (n_open / 16).max(16);
+    // Frequent shingles get a bit position.
+    let mut bit: FxHashMap<u64, usize> = FxHashMap::default();
+    for (&s, js) in &index {
+        if js.len() > cap {
+            let b = bit.len();
+            bit.insert(s, b);
+        }
+    }
+    let words = bit.len().div_ceil(64);
+    let bits_of = |u: &Unit| -> Vec<u64> {
+        let mut v = vec![0u64; words];
+        if words > 0 {
+            for s in &u.shingles {
+                if let Some(&b) = bit.get(s) {
+                    v[b / 64] |= 1 << (b % 64);
+                }
+            }
+        }
+        v
+    };
+    let new_bits: Vec<Vec<u64>> = new
+        .iter()
+        .enumerate()
+        .map(|(j, u)| if n_used[j] { Vec::new() } else { bits_of(u) })
+        .collect();
+    let mut scored = Vec::new();
+    let mut shared = vec![0u32; new.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    for (i, u) in old.iter().enumerate() {
+        if o_used[i] || u.shingles.is_empty() {
+            continue;
+        }
+        let ob = bits_of(u);
+        let n_frequent: u32 = ob.iter().map(|w| w.count_ones()).sum();
+        for s in &u.shingles {
+            if bit.contains_key(s) {
+                continue;
+            }
+            for &j in index.get(s).map_or(&[][..], Vec::as_slice) {
+                let j = j as usize;
+                if shared[j] == 0 {
+                    touched.push(j);
+                }
+                shared[j] += 1;
+            }
+        }
+        // A unit made only of frequent shingles (a short formula) has no rare shingle to
+        // find its partners by: every open new unit is then a candidate.
+        if n_frequent as usize == u.shingles.len() {
+            touched.extend((0..new.len()).filter(|&j| !n_used[j]));
+        }
+        for &j in &touched {
+            let rare = std::mem::take(&mut shared[j]) as usize;
+            let frequent: u32 = ob
+                .iter()
+                .zip(&new_bits[j])
+                .map(|(a, b)| (a & b).count_ones())
+                .sum();
+            let c = rare + frequent as usize;
+            let sim = c as f64 / (u.shingles.len() + new[j].shingles.len() - c).max(1) as f64;
+            if sim >= GAP_THRESHOLD {
+                scored.push((sim, i, j));
+            }
+        }
+        touched.clear();
+    }
+    scored
+}
+
 /// For each unused unit of `units`, the `whole` unit (of a matched pair `(whole, sibling)`)
 /// that contributed at least half of its text without that text going to the `sibling`:
-/// returns (unit, whole) index pairs. An inverted index of the wholes' shingles limits the
-/// exact check to pairs whose whole holds at least half of the unit's shingles.
+/// returns (unit, whole) index pairs.
+///
+/// The unused units are usually few: their shingles go into a small index, the wholes'
+/// shingles are streamed past it once to count shared shingles per (unit, pair), and only
+/// pairs holding at least half of a unit's shingles get the exact check. Units are taken in
+/// chunks so the count table stays small however many there are.
 fn parts(
     units: &[Unit],
     used: &[bool],
@@ -274,50 +331,53 @@ fn parts(
     pairs: impl Iterator<Item = (usize, usize)>,
 ) -> Vec<(usize, usize)> {
     let pairs: Vec<(usize, usize)> = pairs.collect();
+    let open: Vec<usize> = (0..units.len())
+        .filter(|&k| !used[k] && !units[k].shingles.is_empty())
+        .collect();
     let mut out = Vec::new();
-    if used.iter().all(|&u| u) || pairs.is_empty() {
+    if open.is_empty() || pairs.is_empty() {
         return out;
     }
-    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (k, &(w, _)) in pairs.iter().enumerate() {
-        for &s in &whole[w].shingles {
-            index.entry(s).or_default().push(k as u32);
+    let np = pairs.len();
+    let chunk = (1 << 20) / np + 1;
+    for group in open.chunks(chunk) {
+        let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (g, &k) in group.iter().enumerate() {
+            for &s in &units[k].shingles {
+                index.entry(s).or_default().push(g as u32);
+            }
         }
-    }
-    let mut shared = vec![0u32; pairs.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    for (k, u) in units.iter().enumerate() {
-        if used[k] || u.shingles.is_empty() {
-            continue;
-        }
-        for s in &u.shingles {
-            for &p in index.get(s).map_or(&[][..], Vec::as_slice) {
-                if shared[p as usize] == 0 {
-                    touched.push(p);
+        let mut count = vec![0u32; group.len() * np];
+        for (p, &(w, _)) in pairs.iter().enumerate() {
+            for s in &whole[w].shingles {
+                if let Some(gs) = index.get(s) {
+                    for &g in gs {
+                        count[g as usize * np + p] += 1;
+                    }
                 }
-                shared[p as usize] += 1;
             }
         }
-        let mut best: Option<(f64, usize)> = None;
-        for &p in &touched {
-            let c = std::mem::take(&mut shared[p as usize]) as usize;
-            if 2 * c < u.shingles.len() {
-                continue;
+        for (g, &k) in group.iter().enumerate() {
+            let u = &units[k];
+            let mut best: Option<(f64, usize)> = None;
+            for (p, &(w, s)) in pairs.iter().enumerate() {
+                if 2 * (count[g * np + p] as usize) < u.shingles.len() {
+                    continue;
+                }
+                let share = contributed(u, &whole[w], &sibling[s]);
+                if share >= 0.5
+                    && containment(&whole[w], &sibling[s]) < 0.95
+                    && best.is_none_or(|(b, bw)| share > b || (share == b && w < bw))
+                {
+                    best = Some((share, w));
+                }
             }
-            let (w, s) = pairs[p as usize];
-            let share = contributed(u, &whole[w], &sibling[s]);
-            if share >= 0.5
-                && containment(&whole[w], &sibling[s]) < 0.95
-                && best.is_none_or(|(b, bw)| share > b || (share == b && w < bw))
-            {
-                best = Some((share, w));
+            if let Some((_, w)) = best {
+                out.push((k, w));
             }
-        }
-        touched.clear();
-        if let Some((_, w)) = best {
-            out.push((k, w));
         }
     }
+    out.sort_unstable();
     out
 }
 

@@ -161,26 +161,23 @@ struct Within<'p> {
 struct Ctx<'a> {
     old: &'a Document,
     new: &'a Document,
+    /// Both sources tokenized once, with shared token ids.
+    old_toks: text::Tokenized,
+    new_toks: text::Tokenized,
+    /// Case-folded hash per token id.
+    folded: Vec<u64>,
     deadline: Instant,
     timed_out: bool,
     /// Old article number → new article number, for matched articles.
     renumber: HashMap<String, String>,
 }
 
-/// Content words of a node: its text without its label.
-fn content_words<'a>(n: &Node, src: &'a str) -> Vec<&'a str> {
-    let words = text::words(n.text(src));
-    let skip = n.label.as_deref().map_or(0, |l| text::words(l).len());
-    let words: Vec<&str> = words;
-    if skip > 0 && n.kind == NodeKind::Article {
-        words[skip.min(words.len())..].to_vec()
-    } else {
-        words
+/// Number of leading label words to leave out of an article's content.
+fn label_words(n: &Node) -> usize {
+    match (&n.label, n.kind) {
+        (Some(l), NodeKind::Article) => text::count_words(l),
+        _ => 0,
     }
-}
-
-fn unit(n: &Node, src: &str) -> align::Unit {
-    align::Unit::new(n.number.clone(), &content_words(n, src))
 }
 
 impl Ctx<'_> {
@@ -208,7 +205,28 @@ impl Ctx<'_> {
                 return (d.ops, similarity, changed_words);
             }
         }
-        let mut d = text::diff_words(ot, nt, Some(self.deadline));
+        let ranges = (
+            self.old_toks.range(o.span.start..o.span.end),
+            self.new_toks.range(n.span.start..n.span.end),
+        );
+        let mut d = match ranges {
+            (Some(ro), Some(rn)) => text::diff_sides(
+                &text::Side {
+                    src: &self.old.source,
+                    span: o.span.start..o.span.end,
+                    toks: &self.old_toks.toks[ro.clone()],
+                    ids: &self.old_toks.ids[ro],
+                },
+                &text::Side {
+                    src: &self.new.source,
+                    span: n.span.start..n.span.end,
+                    toks: &self.new_toks.toks[rn.clone()],
+                    ids: &self.new_toks.ids[rn],
+                },
+                Some(self.deadline),
+            ),
+            _ => text::diff_words(ot, nt, Some(self.deadline)),
+        };
         self.timed_out |= d.timed_out;
         mark_consequential(&mut d.ops, &self.renumber);
         let (similarity, changed_words) = measure(&d.ops, &d.words);
@@ -327,8 +345,40 @@ impl Ctx<'_> {
         if oc.is_empty() && nc.is_empty() {
             return Vec::new();
         }
-        let a = align_nodes(&oc, &nc, self.old, self.new);
+        let a = self.align_nodes(&oc, &nc);
         self.assemble(&a, &oc, &nc, true, Some(within))
+    }
+
+    /// The alignment unit of a node: its number and the folded hashes of its content words
+    /// (without an article's label).
+    fn unit(&self, x: &Node, new: bool) -> align::Unit {
+        let (toks, src) = if new {
+            (&self.new_toks, &self.new.source)
+        } else {
+            (&self.old_toks, &self.old.source)
+        };
+        let skip = label_words(x);
+        match toks.range(x.span.start..x.span.end) {
+            Some(r) => {
+                let hs: Vec<u64> = toks.ids[r]
+                    .iter()
+                    .skip(skip)
+                    .map(|&id| self.folded[id as usize])
+                    .collect();
+                align::Unit::from_hashes(x.number.clone(), &hs)
+            }
+            None => {
+                let words = text::words(x.text(src));
+                align::Unit::new(x.number.clone(), &words[skip.min(words.len())..])
+            }
+        }
+    }
+
+    /// Aligns two lists of nodes of the old and new documents by content.
+    fn align_nodes(&self, o: &[&Node], n: &[&Node]) -> align::Alignment {
+        let ou: Vec<align::Unit> = o.iter().map(|x| self.unit(x, false)).collect();
+        let nu: Vec<align::Unit> = n.iter().map(|x| self.unit(x, true)).collect();
+        align::align(&ou, &nu)
     }
 
     /// Turns an alignment into changes in reading order of the new version.
@@ -475,18 +525,17 @@ fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
     root.children.iter().find(|c| c.kind == kind)
 }
 
-/// Aligns two lists of nodes of the old and new documents by content.
-fn align_nodes(o: &[&Node], n: &[&Node], old: &Document, new: &Document) -> align::Alignment {
-    let ou: Vec<align::Unit> = o.iter().map(|x| unit(x, &old.source)).collect();
-    let nu: Vec<align::Unit> = n.iter().map(|x| unit(x, &new.source)).collect();
-    align::align(&ou, &nu)
-}
-
 /// Compares two parsed versions of a draft.
 pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
+    let mut vocab = text::Vocab::default();
+    let old_toks = vocab.tokenize(&old.source);
+    let new_toks = vocab.tokenize(&new.source);
     let mut ctx = Ctx {
         old,
         new,
+        old_toks,
+        new_toks,
+        folded: vocab.folded,
         deadline: Instant::now() + opts.timeout,
         timed_out: false,
         renumber: HashMap::new(),
@@ -499,7 +548,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
     } else {
         changes.extend(ctx.single(NodeKind::Title, true));
         changes.extend(ctx.single(NodeKind::Preamble, true));
-        let a = align_nodes(&oa, &na, old, new);
+        let a = ctx.align_nodes(&oa, &na);
         for &(i, j) in &a.pairs {
             if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
                 ctx.renumber.insert(x.clone(), y.clone());
@@ -520,7 +569,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
             .filter(|c| c.kind == NodeKind::Annex)
             .collect();
         if !ox.is_empty() || !nx.is_empty() {
-            let a = align_nodes(&ox, &nx, old, new);
+            let a = ctx.align_nodes(&ox, &nx);
             changes.extend(ctx.assemble(&a, &ox, &nx, false, None));
         }
     }

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp};
+use std::hash::Hasher;
 use std::time::Instant;
 
 /// What an inline op does.
@@ -173,24 +174,132 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -
         .collect()
 }
 
+/// The tokens of a whole source with their interned ids, so that any node's tokens are a
+/// sub-slice found by binary search rather than a new tokenization.
+pub(crate) struct Tokenized {
+    /// Tokens, with absolute byte offsets.
+    pub toks: Vec<Token>,
+    /// Interned id of each token's exact text (shared by the two versions).
+    pub ids: Vec<u32>,
+}
+
+/// Interned token texts of both versions, with a case-folded hash per distinct text.
+#[derive(Default)]
+pub(crate) struct Vocab<'a> {
+    map: FxHashMap<&'a str, u32>,
+    /// Case-insensitive hash of each id's text.
+    pub folded: Vec<u64>,
+}
+
+impl<'a> Vocab<'a> {
+    /// Tokenizes `src` and interns its tokens.
+    pub fn tokenize(&mut self, src: &'a str) -> Tokenized {
+        let (toks, _) = tokenize(src);
+        let mut buf = String::new();
+        let ids = toks
+            .iter()
+            .map(|t| {
+                let w = &src[t.start..t.end];
+                let next = self.map.len() as u32;
+                let id = *self.map.entry(w).or_insert(next);
+                if id == next {
+                    self.folded.push(folded_hash(w, &mut buf));
+                }
+                id
+            })
+            .collect();
+        Tokenized { toks, ids }
+    }
+}
+
+/// Hash of a word compared case-insensitively (the hash of its lower-case form).
+pub(crate) fn folded_hash(w: &str, buf: &mut String) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        buf.clear();
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+        h.write(buf.as_bytes());
+    } else {
+        h.write(w.as_bytes());
+    }
+    h.finish()
+}
+
+impl Tokenized {
+    /// The index range of the tokens inside `span`, or `None` when a token straddles one of
+    /// its ends (the caller then tokenizes the span on its own).
+    pub fn range(&self, span: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        let a = self.toks.partition_point(|t| t.start < span.start);
+        let b = self.toks.partition_point(|t| t.start < span.end);
+        let straddles_start = a > 0 && self.toks[a - 1].end > span.start;
+        let straddles_end = b > a && self.toks[b - 1].end > span.end;
+        (!straddles_start && !straddles_end).then_some(a..b)
+    }
+}
+
+/// One side of a word diff: a byte range of a source with its tokens and their ids.
+pub(crate) struct Side<'s> {
+    /// The whole source.
+    pub src: &'s str,
+    /// The range being compared.
+    pub span: std::ops::Range<usize>,
+    /// The tokens inside the range (absolute offsets).
+    pub toks: &'s [Token],
+    /// Their ids.
+    pub ids: &'s [u32],
+}
+
+impl Side<'_> {
+    /// The white space before token `t` (clipped to the range).
+    fn ws(&self, t: &Token) -> &str {
+        &self.src[t.ws_start.max(self.span.start)..t.start]
+    }
+
+    /// The text of tokens `toks` with the white space before each.
+    fn run(&self, toks: &[Token]) -> &str {
+        match (toks.first(), toks.last()) {
+            (Some(f), Some(l)) => &self.src[f.ws_start.max(self.span.start)..l.end],
+            _ => "",
+        }
+    }
+
+    /// The white space after the last token.
+    fn tail(&self) -> &str {
+        let end = self.toks.last().map_or(self.span.start, |t| t.end);
+        &self.src[end..self.span.end]
+    }
+}
+
 /// Diffs `old` and `new` word by word. Tokens are interned to integers so the diff compares
 /// numbers, not strings. With a `deadline`, `similar` may return a coarser (still exact)
 /// diff, and [`WordDiff::timed_out`] says so.
 pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
-    let (ot, o_tail) = tokenize(old);
-    let (nt, n_tail) = tokenize(new);
+    let (ot, _) = tokenize(old);
+    let (nt, _) = tokenize(new);
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let ok = intern(&mut ids, &ot, old);
-    let nk = intern(&mut ids, &nt, new);
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &ok, &nk, deadline);
+    let oi = intern(&mut ids, &ot, old);
+    let ni = intern(&mut ids, &nt, new);
+    let o = Side {
+        src: old,
+        span: 0..old.len(),
+        toks: &ot,
+        ids: &oi,
+    };
+    let n = Side {
+        src: new,
+        span: 0..new.len(),
+        toks: &nt,
+        ids: &ni,
+    };
+    diff_sides(&o, &n, deadline)
+}
+
+/// Diffs two tokenized sides; see [`diff_words`].
+pub(crate) fn diff_sides(o: &Side, n: &Side, deadline: Option<Instant>) -> WordDiff {
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, deadline);
     let mut out = WordDiff {
         timed_out: deadline.is_some_and(|d| Instant::now() > d),
         ..WordDiff::default()
-    };
-    let changed = |out: &mut WordDiff, op: Op, toks: &[Token], src: &str| {
-        if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
-            out.push(op, &src[first.ws_start..last.end], toks.len(), false);
-        }
     };
     for op in &ops {
         match *op {
@@ -200,49 +309,37 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
                 len,
             } => {
                 for k in 0..len {
-                    let (o, n) = (ot[old_index + k], nt[new_index + k]);
-                    out.layout(&old[o.ws_start..o.start], &new[n.ws_start..n.start]);
-                    out.push(Op::Equal, &old[o.start..o.end], 1, false);
+                    let (a, b) = (&o.toks[old_index + k], &n.toks[new_index + k]);
+                    out.layout(o.ws(a), n.ws(b));
+                    out.push(Op::Equal, &o.src[a.start..a.end], 1, false);
                 }
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => changed(
-                &mut out,
-                Op::Delete,
-                &ot[old_index..old_index + old_len],
-                old,
-            ),
+            } => {
+                let t = &o.toks[old_index..old_index + old_len];
+                out.push(Op::Delete, o.run(t), t.len(), false);
+            }
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => changed(
-                &mut out,
-                Op::Insert,
-                &nt[new_index..new_index + new_len],
-                new,
-            ),
+            } => {
+                let t = &n.toks[new_index..new_index + new_len];
+                out.push(Op::Insert, n.run(t), t.len(), false);
+            }
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
             } => {
-                changed(
-                    &mut out,
-                    Op::Delete,
-                    &ot[old_index..old_index + old_len],
-                    old,
-                );
-                changed(
-                    &mut out,
-                    Op::Insert,
-                    &nt[new_index..new_index + new_len],
-                    new,
-                );
+                let t = &o.toks[old_index..old_index + old_len];
+                out.push(Op::Delete, o.run(t), t.len(), false);
+                let t = &n.toks[new_index..new_index + new_len];
+                out.push(Op::Insert, n.run(t), t.len(), false);
             }
         }
     }
-    out.layout(&old[o_tail..], &new[n_tail..]);
+    out.layout(o.tail(), n.tail());
     out
 }
 
