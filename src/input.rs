@@ -80,6 +80,18 @@ fn check_text(text: String, path: &str) -> Result<String, Error> {
     }
 }
 
+/// Hex SHA-256 of a text, to identify exactly which versions were compared.
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    sha2::Sha256::digest(s.as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

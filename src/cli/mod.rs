@@ -62,6 +62,10 @@ enum DiffFormat {
     Md,
     /// Line-based unified diff for patch tools.
     Unified,
+    /// Self-contained HTML report (side by side and inline views).
+    Html,
+    /// Word document with the differences as tracked changes (needs -o or a pipe).
+    Docx,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -369,16 +373,40 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     DiffFormat::Term => render::diff::term(&d, &old, &new, &ro),
                     DiffFormat::Md => render::diff::markdown(&d, &old, &new, &ro),
                     DiffFormat::Unified => render::diff::unified(&old_text, &new_text, &old, &new),
+                    DiffFormat::Html => render::html::html(
+                        &d,
+                        &render::Version::new(&old, &old_text, &po.document),
+                        &render::Version::new(&new, &new_text, &pn.document),
+                        &ro,
+                    ),
+                    DiffFormat::Docx => {
+                        if output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        {
+                            return Err(Error::new(
+                                ErrorKind::Usage,
+                                "--format docx writes a binary file; give -o FILE.docx or redirect standard output",
+                            ));
+                        }
+                        let doc = render::docx::docx(
+                            &d,
+                            &render::Version::new(&old, &old_text, &po.document),
+                            &render::Version::new(&new, &new_text, &pn.document),
+                            &ro,
+                            &render::docx::timestamp(),
+                        )?;
+                        write_out(output.as_deref(), |w| w.write_all(&doc.bytes))?;
+                        return Ok(exit);
+                    }
                     DiffFormat::Json => {
                         let doc = DiffJson {
                             schema_version: 1,
                             old: FileRef {
                                 path: &old,
-                                sha256: sha256_hex(&old_text),
+                                sha256: input::sha256_hex(&old_text),
                             },
                             new: FileRef {
                                 path: &new,
-                                sha256: sha256_hex(&new_text),
+                                sha256: input::sha256_hex(&new_text),
                             },
                             summary: &d.summary,
                             changes: &d.changes,
@@ -460,13 +488,4 @@ fn run(cli: Cli) -> Result<u8, Error> {
             })
         }
     }
-}
-
-/// Hex SHA-256 of a text, to identify exactly which versions were compared.
-fn sha256_hex(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
