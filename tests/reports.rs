@@ -266,6 +266,20 @@ fn docx_report_has_tracked_changes_and_opens_in_libreoffice() {
     assert!(pdf.starts_with(b"%PDF"));
 }
 
+#[test]
+fn hostile_text_stays_text_in_the_docx() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = check_docx(HOSTILE1, HOSTILE2, dir.path());
+    let (_, _, xml) = tracked_changes(&docx);
+    assert!(!xml.contains("<script"), "markup from the text reached the XML");
+    assert!(xml.contains("&lt;script&gt;"));
+    assert!(xml.contains("&lt;w:t&gt;xml&lt;/w:t&gt;"));
+    if skip("hostile_text_stays_text_in_the_docx (LibreOffice)", "soffice") {
+        return;
+    }
+    assert!(convert_to_pdf(&docx, dir.path()).starts_with(b"%PDF"));
+}
+
 /// The largest real pair of pairs.tsv, as two paths.
 fn largest_real_pair() -> Option<(String, String)> {
     let dir = common::corpus_dir("reports on a real pair")?;
