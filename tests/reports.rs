@@ -271,10 +271,16 @@ fn hostile_text_stays_text_in_the_docx() {
     let dir = tempfile::tempdir().unwrap();
     let docx = check_docx(HOSTILE1, HOSTILE2, dir.path());
     let (_, _, xml) = tracked_changes(&docx);
-    assert!(!xml.contains("<script"), "markup from the text reached the XML");
+    assert!(
+        !xml.contains("<script"),
+        "markup from the text reached the XML"
+    );
     assert!(xml.contains("&lt;script&gt;"));
     assert!(xml.contains("&lt;w:t&gt;xml&lt;/w:t&gt;"));
-    if skip("hostile_text_stays_text_in_the_docx (LibreOffice)", "soffice") {
+    if skip(
+        "hostile_text_stays_text_in_the_docx (LibreOffice)",
+        "soffice",
+    ) {
         return;
     }
     assert!(convert_to_pdf(&docx, dir.path()).starts_with(b"%PDF"));

@@ -270,6 +270,13 @@ fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error
     })
 }
 
+/// The JSON document of `treaty parse` (schema_version 1).
+#[derive(serde::Serialize)]
+struct ParseJson<'a> {
+    schema_version: u32,
+    root: &'a tree::Node,
+}
+
 /// The JSON document of `treaty diff --format json` (schema_version 1).
 #[derive(serde::Serialize)]
 struct DiffJson<'a> {
@@ -306,10 +313,10 @@ fn run(cli: Cli) -> Result<u8, Error> {
             match format {
                 ParseFormat::Json => emit_json(
                     None,
-                    &serde_json::json!({
-                        "schema_version": 1,
-                        "root": p.document.root,
-                    }),
+                    &ParseJson {
+                        schema_version: 1,
+                        root: &p.document.root,
+                    },
                 )?,
                 ParseFormat::Tree => emit(&outline::debug_tree(&p.document.root))?,
             }

@@ -378,7 +378,7 @@ impl Ctx<'_> {
     fn align_nodes(&self, o: &[&Node], n: &[&Node]) -> align::Alignment {
         let ou: Vec<align::Unit> = o.iter().map(|x| self.unit(x, false)).collect();
         let nu: Vec<align::Unit> = n.iter().map(|x| self.unit(x, true)).collect();
-        align::align(&ou, &nu)
+        align::align(&ou, &nu, Some(self.deadline))
     }
 
     /// Turns an alignment into changes in reading order of the new version.

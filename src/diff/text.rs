@@ -51,10 +51,10 @@ impl InlineOp {
     }
 }
 
-/// A token: its leading white space and its text, as byte ranges of the source.
+/// A token: its text as a byte range of the source. The white space before it runs from the
+/// end of the previous token (or the start of the compared range).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Token {
-    pub ws_start: usize,
     pub start: usize,
     pub end: usize,
 }
@@ -70,7 +70,7 @@ fn continues_word(c: char) -> bool {
 pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
     let b = s.as_bytes();
     let mut toks = Vec::with_capacity(b.len() / 5);
-    let mut ws_start = 0;
+    let mut last_end = 0;
     let mut i = 0;
     // Length of the character at `i` and whether it is a word character / white space.
     let class = |i: usize| -> (usize, bool, bool) {
@@ -112,14 +112,10 @@ pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
                 }
             }
         }
-        toks.push(Token {
-            ws_start,
-            start,
-            end: i,
-        });
-        ws_start = i;
+        toks.push(Token { start, end: i });
+        last_end = i;
     }
-    (toks, ws_start)
+    (toks, last_end)
 }
 
 /// The result of [`diff_words`].
@@ -250,17 +246,25 @@ pub(crate) struct Side<'s> {
 }
 
 impl Side<'_> {
-    /// The white space before token `t` (clipped to the range).
-    fn ws(&self, t: &Token) -> &str {
-        &self.src[t.ws_start.max(self.span.start)..t.start]
+    /// Where the white space before token `k` starts.
+    fn ws_start(&self, k: usize) -> usize {
+        match k.checked_sub(1) {
+            Some(p) => self.toks[p].end,
+            None => self.span.start,
+        }
     }
 
-    /// The text of tokens `toks` with the white space before each.
-    fn run(&self, toks: &[Token]) -> &str {
-        match (toks.first(), toks.last()) {
-            (Some(f), Some(l)) => &self.src[f.ws_start.max(self.span.start)..l.end],
-            _ => "",
+    /// The white space before token `k`.
+    fn ws(&self, k: usize) -> &str {
+        &self.src[self.ws_start(k)..self.toks[k].start]
+    }
+
+    /// The text of tokens `from..to` with the white space before each.
+    fn run(&self, from: usize, to: usize) -> &str {
+        if from >= to {
+            return "";
         }
+        &self.src[self.ws_start(from)..self.toks[to - 1].end]
     }
 
     /// The white space after the last token.
@@ -309,33 +313,46 @@ pub(crate) fn diff_sides(o: &Side, n: &Side, deadline: Option<Instant>) -> WordD
                 len,
             } => {
                 for k in 0..len {
-                    let (a, b) = (&o.toks[old_index + k], &n.toks[new_index + k]);
-                    out.layout(o.ws(a), n.ws(b));
+                    let (i, j) = (old_index + k, new_index + k);
+                    out.layout(o.ws(i), n.ws(j));
+                    let a = &o.toks[i];
                     out.push(Op::Equal, &o.src[a.start..a.end], 1, false);
                 }
             }
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => {
-                let t = &o.toks[old_index..old_index + old_len];
-                out.push(Op::Delete, o.run(t), t.len(), false);
-            }
+            } => out.push(
+                Op::Delete,
+                o.run(old_index, old_index + old_len),
+                old_len,
+                false,
+            ),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => {
-                let t = &n.toks[new_index..new_index + new_len];
-                out.push(Op::Insert, n.run(t), t.len(), false);
-            }
+            } => out.push(
+                Op::Insert,
+                n.run(new_index, new_index + new_len),
+                new_len,
+                false,
+            ),
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
             } => {
-                let t = &o.toks[old_index..old_index + old_len];
-                out.push(Op::Delete, o.run(t), t.len(), false);
-                let t = &n.toks[new_index..new_index + new_len];
-                out.push(Op::Insert, n.run(t), t.len(), false);
+                out.push(
+                    Op::Delete,
+                    o.run(old_index, old_index + old_len),
+                    old_len,
+                    false,
+                );
+                out.push(
+                    Op::Insert,
+                    n.run(new_index, new_index + new_len),
+                    new_len,
+                    false,
+                );
             }
         }
     }

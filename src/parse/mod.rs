@@ -397,7 +397,7 @@ pub fn parse(source: &str) -> Parse {
     }
 
     // 7. Ids and lines.
-    let mut used = HashSet::new();
+    let mut used = Ids::default();
     assign(&mut root, "", &mut used, &index, src);
     root.id = "doc".into();
     root.line = 1;
@@ -554,7 +554,15 @@ fn eid_part(s: &str) -> String {
 }
 
 /// Gives every node its eId and 1-based line.
-fn assign(n: &mut Node, parent: &str, used: &mut HashSet<String>, index: &LineIndex, src: &str) {
+/// eIds given so far, and per base id the next suffix to try, so that n nodes with the same
+/// base (50 000 articles numbered 1) get art_1, art_1-2, … in linear time.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+fn assign(n: &mut Node, parent: &str, used: &mut Ids, index: &LineIndex, src: &str) {
     let mut counters: HashMap<NodeKind, usize> = HashMap::new();
     for c in n.children.iter_mut() {
         let ord = {
@@ -589,12 +597,17 @@ fn assign(n: &mut Node, parent: &str, used: &mut HashSet<String>, index: &LineIn
             format!("{prefix}__{local}")
         };
         let mut id = base.clone();
-        let mut k = 2;
-        while used.contains(&id) {
-            id = format!("{base}-{k}");
-            k += 1;
+        if used.used.contains(&id) {
+            let k = used.next.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{k}");
+                *k += 1;
+                if !used.used.contains(&id) {
+                    break;
+                }
+            }
         }
-        used.insert(id.clone());
+        used.used.insert(id.clone());
         c.id = id;
         let text = c.span.slice(src);
         let lead = text.len() - text.trim_start().len();
