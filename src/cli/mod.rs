@@ -262,12 +262,14 @@ fn emit(s: &str) -> Result<(), Error> {
     write_out(None, |w| w.write_all(s.as_bytes()))
 }
 
-/// Writes `v` as pretty JSON (plus a newline), streamed without an intermediate string.
+/// Writes `v` as pretty JSON (plus a newline). It is serialized into memory first: one large
+/// write is much cheaper than the many small ones serde makes.
 fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error> {
-    write_out(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, v).map_err(std::io::Error::from)?;
-        w.write_all(b"\n")
-    })
+    let mut buf = Vec::with_capacity(1 << 16);
+    serde_json::to_writer_pretty(&mut buf, v)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))?;
+    buf.push(b'\n');
+    write_out(path, |w| w.write_all(&buf))
 }
 
 /// The JSON document of `treaty parse` (schema_version 1).
@@ -419,11 +421,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
                             changes: &d.changes,
                         };
                         emit_json(output.as_deref(), &doc)?;
+                        // The process ends next: freeing these trees node by node would
+                        // only cost time.
+                        std::mem::forget((d, po, pn));
                         return Ok(exit);
                     }
                 }
             };
             write_out(output.as_deref(), |w| w.write_all(out.as_bytes()))?;
+            std::mem::forget((d, po, pn, out));
             Ok(exit)
         }
         Command::Outline { file, input } => {

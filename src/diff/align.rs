@@ -109,6 +109,9 @@ pub(crate) struct Alignment {
 /// Similarity a pair needs to be matched at all.
 pub(crate) const THRESHOLD: f64 = 0.4;
 
+/// Similarity at which a same-number pair is matched before any other candidate is scored.
+pub(crate) const NEAR_SAME: f64 = 0.8;
+
 /// Similarity a pair needs when it also sits in the same gap between matches.
 pub(crate) const GAP_THRESHOLD: f64 = 0.15;
 
@@ -171,6 +174,30 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
             if let Some(set) = same_text.get_mut(&u.hash) {
                 set.remove(&j);
             }
+            o_used[i] = true;
+            n_used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    // 2a. Same number and nearly the same text (most edited articles): taken at once, so
+    // the all-pairs scoring below only sees what is left. Two units this close can lose
+    // their match only to a near-duplicate of one of them.
+    let mut by_number: FxHashMap<&str, usize> = FxHashMap::default();
+    for (j, u) in new.iter().enumerate() {
+        if let (false, Some(n)) = (n_used[j], u.number.as_deref()) {
+            by_number.entry(n).or_insert(j);
+        }
+    }
+    for (i, u) in old.iter().enumerate() {
+        let Some(j) = u.number.as_deref().and_then(|n| by_number.get(n).copied()) else {
+            continue;
+        };
+        if o_used[i] || n_used[j] {
+            continue;
+        }
+        let c = common(&u.shingles, &new[j].shingles);
+        let union = u.shingles.len() + new[j].shingles.len() - c;
+        if union > 0 && c as f64 >= NEAR_SAME * union as f64 {
             o_used[i] = true;
             n_used[j] = true;
             pairs.push((i, j));

@@ -17,6 +17,7 @@ use crate::span::Span;
 use crate::tree::{Document, Node, NodeKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 pub use text::{InlineOp, Op};
 
@@ -151,6 +152,9 @@ impl Default for DiffOptions {
 #[derive(Clone, Copy)]
 struct Within<'p> {
     ops: &'p [InlineOp],
+    /// Old and new source offsets where each op ends, to find where a child's ops begin
+    /// by binary search instead of a scan from the parent's start.
+    ends: &'p [(usize, usize)],
     /// Where the parent starts in the old and the new source.
     old_start: usize,
     new_start: usize,
@@ -167,7 +171,7 @@ struct Ctx<'a> {
     /// Case-folded hash per token id.
     folded: Vec<u64>,
     deadline: Instant,
-    timed_out: bool,
+    timed_out: AtomicBool,
     /// Old article number → new article number, for matched articles.
     renumber: HashMap<String, String>,
 }
@@ -185,7 +189,7 @@ impl Ctx<'_> {
     /// matched parent (`within`), the ops of a pair in order are cut out of the parent's ops
     /// rather than computed again; a moved pair, or a cut that finds the pair mostly
     /// different, gets a fresh diff of its own.
-    fn ops(&mut self, o: &Node, n: &Node, within: Option<&Within>) -> (Vec<InlineOp>, f64, f64) {
+    fn ops(&self, o: &Node, n: &Node, within: Option<&Within>) -> (Vec<InlineOp>, f64, f64) {
         let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
         // Identical texts (most articles of near-duplicate drafts) need no diff: the result
         // would be this single equal op.
@@ -193,10 +197,17 @@ impl Ctx<'_> {
             return (text::equal(ot), 1.0, 0.0);
         }
         if let Some(w) = within {
+            let k = w
+                .ends
+                .partition_point(|&(oe, ne)| oe <= o.span.start && ne <= n.span.start);
+            let (os, ns) = match k.checked_sub(1) {
+                Some(p) => w.ends[p],
+                None => (w.old_start, w.new_start),
+            };
             let d = text::cut(
-                w.ops,
-                w.old_start,
-                w.new_start,
+                &w.ops[k..],
+                os,
+                ns,
                 o.span.start..o.span.end,
                 n.span.start..n.span.end,
             );
@@ -227,20 +238,15 @@ impl Ctx<'_> {
             ),
             _ => text::diff_words(ot, nt, Some(self.deadline)),
         };
-        self.timed_out |= d.timed_out;
+        if d.timed_out {
+            self.timed_out.store(true, Relaxed);
+        }
         mark_consequential(&mut d.ops, &self.renumber);
         let (similarity, changed_words) = measure(&d.ops, &d.words);
         (d.ops, similarity, changed_words)
     }
 
-    fn pair(
-        &mut self,
-        o: &Node,
-        n: &Node,
-        moved: bool,
-        deep: bool,
-        within: Option<&Within>,
-    ) -> Change {
+    fn pair(&self, o: &Node, n: &Node, moved: bool, deep: bool, within: Option<&Within>) -> Change {
         let (ops, similarity, changed_words) = self.ops(o, n, within.filter(|_| !moved));
         let modified = ops.iter().any(InlineOp::is_substantive);
         let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
@@ -258,8 +264,23 @@ impl Ctx<'_> {
         let changed =
             kind != ChangeKind::Unchanged || ops.iter().any(|o| o.op != Op::Equal && !o.layout);
         let children = if deep && changed {
+            let ends: Vec<(usize, usize)> = ops
+                .iter()
+                .scan((o.span.start, n.span.start), |(po, pn), op| {
+                    match op.op {
+                        Op::Equal => {
+                            *po += op.text.len();
+                            *pn += op.text.len();
+                        }
+                        Op::Delete => *po += op.text.len(),
+                        Op::Insert => *pn += op.text.len(),
+                    }
+                    Some((*po, *pn))
+                })
+                .collect();
             let w = Within {
                 ops: &ops,
+                ends: &ends,
                 old_start: o.span.start,
                 new_start: n.span.start,
                 part: false,
@@ -282,7 +303,7 @@ impl Ctx<'_> {
     }
 
     /// The change of a part that a document has at most once (title, preamble, final clauses).
-    fn single(&mut self, kind: NodeKind, deep: bool) -> Option<Change> {
+    fn single(&self, kind: NodeKind, deep: bool) -> Option<Change> {
         match (single(&self.old.root, kind), single(&self.new.root, kind)) {
             (Some(o), Some(n)) => Some(self.pair(o, n, false, deep, None)),
             (Some(o), None) => Some(self.one_sided(o, false)),
@@ -325,7 +346,7 @@ impl Ctx<'_> {
     }
 
     /// Aligns the sub-units (paragraphs, recitals, items) of two matched nodes.
-    fn children(&mut self, o: &Node, n: &Node, within: &Within) -> Vec<Change> {
+    fn children(&self, o: &Node, n: &Node, within: &Within) -> Vec<Change> {
         fn pick(x: &Node) -> Vec<&Node> {
             x.children
                 .iter()
@@ -383,7 +404,7 @@ impl Ctx<'_> {
 
     /// Turns an alignment into changes in reading order of the new version.
     fn assemble(
-        &mut self,
+        &self,
         a: &align::Alignment,
         old: &[&Node],
         new: &[&Node],
@@ -402,8 +423,17 @@ impl Ctx<'_> {
                 *m.entry(j).or_default() += 1;
                 m
             });
-        for (k, &(i, j)) in a.pairs.iter().enumerate() {
-            let mut c = self.pair(old[i], new[j], a.moved.contains(&k), deep, within);
+        // Matched pairs are independent: at the top level they are compared on two threads.
+        let indexed: Vec<(usize, (usize, usize))> = a.pairs.iter().copied().enumerate().collect();
+        let compare = |&(k, (i, j)): &(usize, (usize, usize))| {
+            self.pair(old[i], new[j], a.moved.contains(&k), deep, within)
+        };
+        let compared = if within.is_none() {
+            par_map(&indexed, compare)
+        } else {
+            indexed.iter().map(compare).collect()
+        };
+        for (&(i, j), mut c) in a.pairs.iter().zip(compared) {
             if split_olds.contains_key(&i) {
                 c.flags.insert(0, ChangeKind::Split);
                 c.kind = ChangeKind::Split;
@@ -459,6 +489,24 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// `items.iter().map(f)`, on two threads for long lists (the machine may have just two
+/// cores; results keep their order).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 32 {
+        return items.iter().map(f).collect();
+    }
+    let (a, b) = items.split_at(items.len() / 2);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| a.iter().map(&f).collect::<Vec<R>>());
+        let mut rb: Vec<R> = b.iter().map(&f).collect();
+        let mut ra = h
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        ra.append(&mut rb);
+        ra
+    })
 }
 
 /// Similarity and share of changed words, counting layout and consequential ops as equal.
@@ -537,7 +585,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
         new_toks,
         folded: vocab.folded,
         deadline: Instant::now() + opts.timeout,
-        timed_out: false,
+        timed_out: AtomicBool::new(false),
         renumber: HashMap::new(),
     };
     let (oa, na) = (old.root.articles(), new.root.articles());
@@ -597,7 +645,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
             .or_default() += 1;
     }
     summary.differs = changes.iter().any(|c| c.kind != ChangeKind::Unchanged);
-    if ctx.timed_out {
+    if ctx.timed_out.load(Relaxed) {
         summary.fallback = Some(format!(
             "the word diff passed its {} s deadline; some changes are shown as whole-passage replacements",
             opts.timeout.as_secs_f64()

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Whole-process time and peak memory of `treaty diff` against peer tools on the same pairs,
+side by side in one run (commands interleaved run by run; medians).
+
+Pairs: the fixture pair; the largest pair of ../shared/corpus/tota/pairs.tsv; and a 10×
+concatenation of that pair. Peers: git diff --no-index --word-diff, GNU wdiff, difft
+(difftastic), Python's redlines, diff-match-patch (word mode) and difflib on words (the
+scripts in scripts/peers/). A peer that is not installed is reported as such; a run over
+LIMIT seconds is stopped and reported as "> LIMIT s".
+
+Usage: cargo build --release && python3 scripts/bench_peers.py [RUNS] [LIMIT]
+Prints a Markdown table (medians of RUNS runs; peak RSS from wait4) and parse throughput
+against `wc -w` over the whole corpus.
+"""
+import os, shutil, signal, statistics, subprocess, sys, tempfile, time
+
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+limit = float(sys.argv[2]) if len(sys.argv) > 2 else 120.0
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+corpus = os.path.join(root, "..", "shared", "corpus", "tota")
+treaty = os.path.join(root, "target", "release", "treaty")
+peers_dir = os.path.join(root, "scripts", "peers")
+py = sys.executable
+
+
+def run(cmd):
+    """(seconds, peak RSS in MiB) of one run, or (None, None) past the limit."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            return time.perf_counter() - t, ru.ru_maxrss / 1024
+        if time.perf_counter() - t > limit:
+            p.send_signal(signal.SIGKILL)
+            os.wait4(p.pid, 0)
+            return None, None
+        time.sleep(0.0005)
+
+
+def tools(a, b):
+    out = [("treaty diff --format json", [treaty, "diff", "--format", "json", a, b])]
+    out.append(("git diff --no-index --word-diff", ["git", "diff", "--no-index", "--word-diff", a, b]))
+    for name, cmd in [("wdiff", ["wdiff", a, b]), ("difft", ["difft", "--color", "never", a, b])]:
+        out.append((name, cmd if shutil.which(cmd[0]) else None))
+    for name, script, module in [
+        ("redlines (Python)", "redlines_diff.py", "redlines"),
+        ("diff-match-patch (Python, words)", "dmp_words.py", "diff_match_patch"),
+        ("difflib on words (Python)", "difflib_words.py", "difflib"),
+    ]:
+        ok = subprocess.run([py, "-c", f"import {module}"], capture_output=True).returncode == 0
+        out.append((name, [py, os.path.join(peers_dir, script), a, b] if ok else None))
+    return out
+
+
+def bench(label, a, b):
+    size = os.path.getsize(a) + os.path.getsize(b)
+    ts = tools(a, b)
+    times = {n: [] for n, _ in ts}
+    mems = {n: [] for n, _ in ts}
+    dead = set()
+    for _ in range(runs):
+        for name, cmd in ts:
+            if cmd is None or name in dead:
+                continue
+            t, m = run(cmd)
+            if t is None:
+                dead.add(name)
+            else:
+                times[name].append(t)
+                mems[name].append(m)
+    base = statistics.median(times[ts[0][0]])
+    print(f"\n**{label}** ({size:,} bytes in both files)\n")
+    print("| tool | median time | peak RSS | time ÷ treaty |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, cmd in ts:
+        if cmd is None:
+            print(f"| {name} | not installed | | |")
+        elif name in dead:
+            print(f"| {name} | > {limit:.0f} s (stopped) | | |")
+        else:
+            t = statistics.median(times[name])
+            print(f"| {name} | {t*1000:.1f} ms | {statistics.median(mems[name]):.0f} MiB | {t/base:.2f} |")
+
+
+pairs = []
+with open(os.path.join(corpus, "pairs.tsv")) as f:
+    next(f)
+    for line in f:
+        x, y = line.rstrip("\n").split("\t")[:2]
+        px, py_ = (os.path.join(corpus, "texts", i + ".txt") for i in (x, y))
+        pairs.append((os.path.getsize(px) + os.path.getsize(py_), x, y, px, py_))
+_, x, y, px, py_ = max(pairs)
+print(f"machine: {os.cpu_count()} cores; {runs} runs per tool, interleaved; limit {limit:.0f} s")
+bench("fixture pair (security-draft v1 → v2)",
+      os.path.join(root, "fixtures", "security-draft.v1.txt"),
+      os.path.join(root, "fixtures", "security-draft.v2.txt"))
+bench(f"largest real pair ({x} → {y})", px, py_)
+with tempfile.TemporaryDirectory() as tmp:
+    a10, b10 = os.path.join(tmp, "old10.txt"), os.path.join(tmp, "new10.txt")
+    for src, dst in ((px, a10), (py_, b10)):
+        with open(src) as f:
+            t = f.read()
+        with open(dst, "w") as f:
+            f.write(t * 10)
+    bench(f"10× concatenation of {x} → {y}", a10, b10)
+
+# Parse throughput against wc -w (the practical floor: one pass that only finds words).
+texts = sorted(os.path.join(corpus, "texts", n) for n in os.listdir(os.path.join(corpus, "texts")))
+total = sum(os.path.getsize(t) for t in texts)
+with tempfile.TemporaryDirectory() as tmp:
+    allf = os.path.join(tmp, "corpus.txt")
+    with open(allf, "w") as out:
+        for t in texts:
+            with open(t) as f:
+                out.write(f.read())
+    wc = statistics.median(run(["wc", "-w", allf])[0] for _ in range(runs))
+    outline = statistics.median(run([treaty, "outline", "--max-bytes", str(total * 2), allf])[0] for _ in range(runs))
+print(f"\n**Parse throughput over the whole corpus** ({len(texts)} files, {total:,} bytes, concatenated)\n")
+print("| command | median time | throughput |")
+print("| --- | ---: | ---: |")
+print(f"| wc -w | {wc*1000:.0f} ms | {total/wc/1e6:.0f} MB/s |")
+print(f"| treaty outline (read, decode, parse, outline) | {outline*1000:.0f} ms | {total/outline/1e6:.0f} MB/s |")
