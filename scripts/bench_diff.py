@@ -5,21 +5,13 @@ on the largest pairs of ../shared/corpus/tota/pairs.tsv, side by side in one run
 Usage: cargo build --release && python3 scripts/bench_diff.py [RUNS] [N_PAIRS]
 Prints the median of RUNS runs per command and pair, and the ratio treaty/git.
 """
-import os, statistics, subprocess, sys, time
+import statistics, subprocess, sys, time
+
+from corpus_pairs import TREATY as treaty, pairs_by_size
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
 n_pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-corpus = os.path.join(root, "..", "shared", "corpus", "tota")
-treaty = os.path.join(root, "target", "release", "treaty")
-pairs = []
-with open(os.path.join(corpus, "pairs.tsv")) as f:
-    next(f)
-    for line in f:
-        a, b, _ = line.rstrip("\n").split("\t")
-        pa, pb = (os.path.join(corpus, "texts", x + ".txt") for x in (a, b))
-        pairs.append((os.path.getsize(pa) + os.path.getsize(pb), a, b, pa, pb))
-pairs.sort(reverse=True)
+pairs = pairs_by_size()
 
 def median_time(cmd):
     times = []

@@ -9,18 +9,10 @@ median wall time of the whole headless Chromium process (start-up included).
 """
 import os, re, statistics, subprocess, sys, tempfile, time
 
+from corpus_pairs import TREATY as treaty, pairs_by_size
+
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-corpus = os.path.join(root, "..", "shared", "corpus", "tota")
-treaty = os.path.join(root, "target", "release", "treaty")
-pairs = []
-with open(os.path.join(corpus, "pairs.tsv")) as f:
-    next(f)
-    for line in f:
-        a, b = line.rstrip("\n").split("\t")[:2]
-        pa, pb = (os.path.join(corpus, "texts", x + ".txt") for x in (a, b))
-        pairs.append((os.path.getsize(pa) + os.path.getsize(pb), a, b, pa, pb))
-size, a, b, pa, pb = max(pairs)
+size, a, b, pa, pb = pairs_by_size()[0]
 with tempfile.TemporaryDirectory() as tmp:
     html = os.path.join(tmp, "report.html")
     subprocess.run([treaty, "diff", "--format", "html", "-o", html, pa, pb])

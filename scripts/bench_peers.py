@@ -16,9 +16,8 @@ import os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 limit = float(sys.argv[2]) if len(sys.argv) > 2 else 120.0
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-corpus = os.path.join(root, "..", "shared", "corpus", "tota")
-treaty = os.path.join(root, "target", "release", "treaty")
+from corpus_pairs import CORPUS as corpus, ROOT as root, TREATY as treaty, pairs_by_size
+
 peers_dir = os.path.join(root, "scripts", "peers")
 py = sys.executable
 
@@ -99,14 +98,7 @@ def bench(label, a, b):
             print(f"| {name} | {t*1000:.1f} ms{note} | {statistics.median(mems[name]):.0f} MiB | {t/base:.2f} |")
 
 
-pairs = []
-with open(os.path.join(corpus, "pairs.tsv")) as f:
-    next(f)
-    for line in f:
-        x, y = line.rstrip("\n").split("\t")[:2]
-        px, py_ = (os.path.join(corpus, "texts", i + ".txt") for i in (x, y))
-        pairs.append((os.path.getsize(px) + os.path.getsize(py_), x, y, px, py_))
-_, x, y, px, py_ = max(pairs)
+_, x, y, px, py_ = pairs_by_size()[0]
 print(f"machine: {os.cpu_count()} cores; {runs} runs per tool, interleaved; limit {limit:.0f} s")
 bench("fixture pair (security-draft v1 → v2)",
       os.path.join(root, "fixtures", "security-draft.v1.txt"),

@@ -44,6 +44,18 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// Every class, in the order reports list them.
+    pub const ALL: [ChangeKind; 8] = [
+        ChangeKind::Unchanged,
+        ChangeKind::Modified,
+        ChangeKind::Renumbered,
+        ChangeKind::Moved,
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Split,
+        ChangeKind::Merged,
+    ];
+
     /// Lower-case name as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -626,16 +638,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
         n_new_articles: na.len(),
         ..Summary::default()
     };
-    for k in [
-        ChangeKind::Unchanged,
-        ChangeKind::Modified,
-        ChangeKind::Renumbered,
-        ChangeKind::Moved,
-        ChangeKind::Added,
-        ChangeKind::Removed,
-        ChangeKind::Split,
-        ChangeKind::Merged,
-    ] {
+    for k in ChangeKind::ALL {
         summary.counts.insert(k.as_str().to_string(), 0);
     }
     for c in &changes {

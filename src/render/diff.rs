@@ -36,16 +36,35 @@ pub fn side_name(c: &Change, old: bool) -> String {
     }
 }
 
-/// The header of a change: "Article 5 → Article 6 · renumbered, modified · 87 % similar".
-pub fn header(c: &Change) -> String {
-    let name = match (&c.old, &c.new) {
+/// A short name of a change: "Article 5 → Article 6", or one side's name.
+pub fn name(c: &Change) -> String {
+    match (&c.old, &c.new) {
         (Some(_), Some(_)) => {
             let (o, n) = (side_name(c, true), side_name(c, false));
             if o == n { o } else { format!("{o} → {n}") }
         }
         (Some(_), None) => side_name(c, true),
         _ => side_name(c, false),
+    }
+}
+
+/// The ops to display for a change: its own, or one equal op of its text when unchanged
+/// (unchanged parts carry no ops).
+pub fn display_ops(c: &Change, old_src: &str, new_src: &str) -> Vec<InlineOp> {
+    if !c.inline.is_empty() {
+        return c.inline.clone();
+    }
+    let text = match (&c.new, &c.old) {
+        (Some(n), _) => n.span.slice(new_src),
+        (None, Some(o)) => o.span.slice(old_src),
+        (None, None) => "",
     };
+    crate::diff::text::equal(text)
+}
+
+/// The header of a change: "Article 5 → Article 6 · renumbered, modified · 87 % similar".
+pub fn header(c: &Change) -> String {
+    let name = name(c);
     let flags: Vec<&str> = c.flags.iter().map(|f| f.as_str()).collect();
     let flags = if flags.is_empty() {
         "unchanged".to_string()

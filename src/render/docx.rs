@@ -9,8 +9,8 @@
 //! against the diff.
 
 use super::Version;
-use super::diff::{RenderOptions, is_visible, side_name};
-use crate::diff::{Change, DocDiff, InlineOp, Op};
+use super::diff::{RenderOptions, display_ops, is_visible, name};
+use crate::diff::{DocDiff, Op};
 use crate::error::{Error, ErrorKind};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -192,19 +192,6 @@ impl Body {
     }
 }
 
-/// The ops to write for a change: its own, or one equal op of its text when unchanged.
-fn ops_of(c: &Change, old: &Version, new: &Version) -> Vec<InlineOp> {
-    if !c.inline.is_empty() {
-        return c.inline.clone();
-    }
-    let text = match (&c.new, &c.old) {
-        (Some(n), _) => n.span.slice(new.text),
-        (None, Some(o)) => o.span.slice(old.text),
-        (None, None) => "",
-    };
-    crate::diff::text::equal(text)
-}
-
 /// The summary page and the tracked-change body; returns the body XML and the numbers of
 /// `w:ins` and `w:del` elements in it.
 fn document_xml(
@@ -281,7 +268,7 @@ fn document_xml(
         } else if c.node_kind == crate::tree::NodeKind::Title {
             b.style = Some("Title");
         }
-        let ops = ops_of(c, old, new);
+        let ops = display_ops(c, old.text, new.text);
         for o in &ops {
             match o.op {
                 Op::Equal => b.plain(&o.text),
@@ -300,18 +287,6 @@ fn document_xml(
     }
     b.para_break();
     (b.xml, b.ins, b.del)
-}
-
-/// A short name of a change: "Article 5 → Article 6".
-fn name(c: &Change) -> String {
-    match (&c.old, &c.new) {
-        (Some(_), Some(_)) => {
-            let (o, n) = (side_name(c, true), side_name(c, false));
-            if o == n { o } else { format!("{o} → {n}") }
-        }
-        (Some(_), None) => side_name(c, true),
-        _ => side_name(c, false),
-    }
 }
 
 const NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";

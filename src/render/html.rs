@@ -4,8 +4,8 @@
 //! other script can run) adds keyboard navigation. Every piece of document text is escaped.
 
 use super::Version;
-use super::diff::{RenderOptions, header, is_visible, side_name};
-use crate::diff::{Change, ChangeKind, DocDiff, InlineOp, Op};
+use super::diff::{RenderOptions, display_ops, header, is_visible, name, side_name};
+use crate::diff::{ChangeKind, DocDiff, InlineOp, Op};
 use std::fmt::Write;
 
 /// Escapes text for HTML element content and attribute values.
@@ -148,31 +148,6 @@ fn ops_html(ops: &[InlineOp], view: View, opts: &RenderOptions, out: &mut String
     }
 }
 
-/// The ops to display for a change: its own, or one equal op of its text when unchanged.
-fn display_ops(c: &Change, old: &Version, new: &Version) -> Vec<InlineOp> {
-    if !c.inline.is_empty() {
-        return c.inline.clone();
-    }
-    let text = match (&c.new, &c.old) {
-        (Some(n), _) => n.span.slice(new.text),
-        (None, Some(o)) => o.span.slice(old.text),
-        (None, None) => "",
-    };
-    crate::diff::text::equal(text)
-}
-
-/// Per class: how many top-level changes have it as their primary kind.
-const CLASSES: [ChangeKind; 8] = [
-    ChangeKind::Unchanged,
-    ChangeKind::Modified,
-    ChangeKind::Renumbered,
-    ChangeKind::Moved,
-    ChangeKind::Added,
-    ChangeKind::Removed,
-    ChangeKind::Split,
-    ChangeKind::Merged,
-];
-
 fn version_block(label: &str, v: &Version, out: &mut String) {
     let _ = write!(
         out,
@@ -220,7 +195,7 @@ pub fn html(d: &DocDiff, old: &Version, new: &Version, opts: &RenderOptions) -> 
     out.push_str(
         "<div class=\"tables\"><table class=\"counts\"><tr><th>class</th><th>count</th></tr>",
     );
-    for k in CLASSES {
+    for k in ChangeKind::ALL {
         let n = d.summary.counts.get(k.as_str()).copied().unwrap_or(0);
         let _ = write!(
             out,
@@ -315,18 +290,6 @@ pub fn html(d: &DocDiff, old: &Version, new: &Version, opts: &RenderOptions) -> 
     out
 }
 
-/// A short name of a change for tables: "Article 5 → Article 6".
-fn name(c: &Change) -> String {
-    match (&c.old, &c.new) {
-        (Some(_), Some(_)) => {
-            let (o, n) = (side_name(c, true), side_name(c, false));
-            if o == n { o } else { format!("{o} → {n}") }
-        }
-        (Some(_), None) => side_name(c, true),
-        _ => side_name(c, false),
-    }
-}
-
 /// For each moved change, the index of the change after which it stood in the old version
 /// (`None`: before everything), as (anchor-after, moved change).
 fn moved_stubs(d: &DocDiff) -> Vec<(Option<usize>, usize)> {
@@ -414,7 +377,7 @@ fn section(
             esc(&side_name(c, false))
         );
     }
-    let ops = display_ops(c, old, new);
+    let ops = display_ops(c, old.text, new.text);
     if visible && c.old.is_some() && c.new.is_some() {
         out.push_str("<div class=\"sbs\"><div class=\"old\"><div class=\"label\">old</div><div class=\"text\">");
         ops_html(&ops, View::Old, opts, out);
