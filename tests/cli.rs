@@ -166,3 +166,40 @@ fn legacy_encoding_and_stdin() {
         .success()
         .stdout(predicate::str::contains("Article 1      Scope"));
 }
+
+#[test]
+fn reports_go_to_stdout_or_to_the_output_file() {
+    let v2 = "fixtures/security-draft.v2.txt";
+    let out = treaty()
+        .args(["diff", "--format", "html", V1, v2])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let html = String::from_utf8(out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("r.docx");
+    treaty()
+        .args(["diff", "--format", "docx", "-o"])
+        .arg(&docx)
+        .args([V1, v2])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    // An output path in a folder that does not exist: one line naming it, exit 2.
+    let bad = dir.path().join("no/such/folder/r.html");
+    let out = treaty()
+        .args(["diff", "--format", "html", "-o"])
+        .arg(&bad)
+        .args([V1, v2])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("r.html") && err.contains("cannot create"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
