@@ -200,6 +200,9 @@ fn reports_go_to_stdout_or_to_the_output_file() {
         .get_output()
         .clone();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("r.html") && err.contains("cannot create"), "{err}");
+    assert!(
+        err.contains("r.html") && err.contains("cannot create"),
+        "{err}"
+    );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }

@@ -33,6 +33,7 @@ fn every_format_snapshot() {
         ("unified", vec!["diff", V1, V2, "--format", "unified"]),
         ("stat", vec!["diff", V1, V2, "--stat"]),
         ("json", vec!["diff", V1, V2, "--format", "json"]),
+        ("html", vec!["diff", V1, V2, "--format", "html"]),
     ] {
         let (code, out) = run(&args);
         assert_eq!(code, 1, "{name}: differences exit 1");

@@ -52,6 +52,7 @@ section.change{border-top:1px solid var(--line);padding:.6rem 0}
 .sbs{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .sbs>div{min-width:0}
 .stub{font-family:system-ui,sans-serif;font-size:.85rem;color:var(--muted);border-left:3px solid var(--line);padding-left:.5rem;margin:.4rem 0}
+details.per-article>summary{cursor:pointer;font-family:system-ui,sans-serif}
 details.unchanged>summary{cursor:pointer;font-family:system-ui,sans-serif;color:var(--muted);padding:.4rem 0}
 .views{font-family:system-ui,sans-serif;padding-top:.5rem;padding-bottom:.5rem;position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);z-index:1}
 .views label{cursor:pointer;padding:.1rem .4rem;border-radius:.3rem}
@@ -210,7 +211,14 @@ pub fn html(d: &DocDiff, old: &Version, new: &Version, opts: &RenderOptions) -> 
     if visible.is_empty() {
         out.push_str("<p>No differences.</p>");
     } else {
-        out.push_str("<table class=\"per-article\"><tr><th>part</th><th>change</th><th>words changed</th></tr>");
+        // A long list starts folded, so the report opens on its summary.
+        let _ = write!(
+            out,
+            "<details class=\"per-article\"{}><summary>{} changed part{}</summary><table><tr><th>part</th><th>change</th><th>words changed</th></tr>",
+            if visible.len() <= 40 { " open" } else { "" },
+            visible.len(),
+            if visible.len() == 1 { "" } else { "s" }
+        );
         for &k in &visible {
             let c = &d.changes[k];
             let flags: Vec<&str> = c.flags.iter().map(|f| f.as_str()).collect();
@@ -222,7 +230,7 @@ pub fn html(d: &DocDiff, old: &Version, new: &Version, opts: &RenderOptions) -> 
                 c.changed_words * 100.0
             );
         }
-        out.push_str("</table>");
+        out.push_str("</table></details>");
     }
     out.push_str("</div></header>\n");
     // Table of contents.
