@@ -63,11 +63,16 @@ fn show_citations() {
         .stdout(predicate::str::contains(
             "### Article 3 — Right to information",
         ));
-    treaty()
+    let out = treaty()
         .args(["show", V1, "preamble", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"kind\": \"preamble\""));
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["citation"], "preamble");
+    assert_eq!(v[0]["node"]["kind"], "preamble");
 }
 
 #[test]

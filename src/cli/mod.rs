@@ -262,12 +262,18 @@ fn emit(s: &str) -> Result<(), Error> {
     write_out(None, |w| w.write_all(s.as_bytes()))
 }
 
-/// Writes `v` as pretty JSON (plus a newline). It is serialized into memory first: one large
-/// write is much cheaper than the many small ones serde makes.
+/// Writes `v` as JSON plus a newline: indented for a person when it goes to a terminal,
+/// compact for programs (a file or a pipe; about half the bytes). It is serialized into
+/// memory first: one large write is much cheaper than the many small ones serde makes.
 fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error> {
+    let pretty = path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let mut buf = Vec::with_capacity(1 << 16);
-    serde_json::to_writer_pretty(&mut buf, v)
-        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))?;
+    if pretty {
+        serde_json::to_writer_pretty(&mut buf, v)
+    } else {
+        serde_json::to_writer(&mut buf, v)
+    }
+    .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))?;
     buf.push(b'\n');
     write_out(path, |w| w.write_all(&buf))
 }
