@@ -177,11 +177,9 @@ struct Within<'p> {
 struct Ctx<'a> {
     old: &'a Document,
     new: &'a Document,
-    /// Both sources tokenized once, with shared token ids.
+    /// Both sources tokenized and hashed once.
     old_toks: text::Tokenized,
     new_toks: text::Tokenized,
-    /// Case-folded hash per token id.
-    folded: Vec<u64>,
     deadline: Instant,
     timed_out: AtomicBool,
     /// Old article number → new article number, for matched articles.
@@ -232,7 +230,7 @@ impl Ctx<'_> {
             self.old_toks.range(o.span.start..o.span.end),
             self.new_toks.range(n.span.start..n.span.end),
         );
-        let mut d = match ranges {
+        let fast = match ranges {
             (Some(ro), Some(rn)) => text::diff_sides(
                 &text::Side {
                     src: &self.old.source,
@@ -247,9 +245,11 @@ impl Ctx<'_> {
                     ids: &self.new_toks.ids[rn],
                 },
                 Some(self.deadline),
-            ),
-            _ => text::diff_words(ot, nt, Some(self.deadline)),
+            )
+            .ok(),
+            _ => None,
         };
+        let mut d = fast.unwrap_or_else(|| text::diff_words(ot, nt, Some(self.deadline)));
         if d.timed_out {
             self.timed_out.store(true, Relaxed);
         }
@@ -382,28 +382,12 @@ impl Ctx<'_> {
         self.assemble(&a, &oc, &nc, true, Some(within))
     }
 
-    /// The alignment unit of a node: its number and the folded hashes of its content words
-    /// (without an article's label).
+    /// The alignment unit of a node of the old or the new version.
     fn unit(&self, x: &Node, new: bool) -> align::Unit {
-        let (toks, src) = if new {
-            (&self.new_toks, &self.new.source)
+        if new {
+            unit_of(x, &self.new_toks, &self.new.source)
         } else {
-            (&self.old_toks, &self.old.source)
-        };
-        let skip = label_words(x);
-        match toks.range(x.span.start..x.span.end) {
-            Some(r) => {
-                let hs: Vec<u64> = toks.ids[r]
-                    .iter()
-                    .skip(skip)
-                    .map(|&id| self.folded[id as usize])
-                    .collect();
-                align::Unit::from_hashes(x.number.clone(), &hs)
-            }
-            None => {
-                let words = text::words(x.text(src));
-                align::Unit::new(x.number.clone(), &words[skip.min(words.len())..])
-            }
+            unit_of(x, &self.old_toks, &self.old.source)
         }
     }
 
@@ -585,22 +569,52 @@ fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
     root.children.iter().find(|c| c.kind == kind)
 }
 
+/// The alignment unit of a node: its number and the folded hashes of its content words
+/// (without an article's label).
+fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
+    let skip = label_words(x);
+    match toks.range(x.span.start..x.span.end) {
+        Some(r) => {
+            let from = (r.start + skip).min(r.end);
+            align::Unit::from_hashes(x.number.clone(), &toks.folded[from..r.end])
+        }
+        None => {
+            let words = text::words(x.text(src));
+            align::Unit::new(x.number.clone(), &words[skip.min(words.len())..])
+        }
+    }
+}
+
 /// Compares two parsed versions of a draft.
 pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
-    let mut vocab = text::Vocab::default();
-    let old_toks = vocab.tokenize(&old.source);
-    let new_toks = vocab.tokenize(&new.source);
+    let (oa, na) = (old.root.articles(), new.root.articles());
+    // Each version is tokenized, hashed and cut into article units on its own thread.
+    let prepare = |doc: &Document, arts: &[&Node]| {
+        let toks = text::tokenize_hashed(&doc.source);
+        let units: Vec<align::Unit> = arts
+            .iter()
+            .map(|x| unit_of(x, &toks, &doc.source))
+            .collect();
+        (toks, units)
+    };
+    let ((old_toks, old_units), (new_toks, new_units)) = std::thread::scope(|s| {
+        let h = s.spawn(|| prepare(old, &oa));
+        let n = prepare(new, &na);
+        (
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            n,
+        )
+    });
     let mut ctx = Ctx {
         old,
         new,
         old_toks,
         new_toks,
-        folded: vocab.folded,
         deadline: Instant::now() + opts.timeout,
         timed_out: AtomicBool::new(false),
         renumber: HashMap::new(),
     };
-    let (oa, na) = (old.root.articles(), new.root.articles());
     let mut changes = Vec::new();
     if oa.is_empty() && na.is_empty() {
         // No structure on either side: compare the documents as one unit.
@@ -608,7 +622,7 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
     } else {
         changes.extend(ctx.single(NodeKind::Title, true));
         changes.extend(ctx.single(NodeKind::Preamble, true));
-        let a = ctx.align_nodes(&oa, &na);
+        let a = align::align(&old_units, &new_units, Some(ctx.deadline));
         for &(i, j) in &a.pairs {
             if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
                 ctx.renumber.insert(x.clone(), y.clone());

@@ -161,51 +161,50 @@ impl WordDiff {
 }
 
 /// The ids of `toks` (slices of `src`), numbering unseen texts in order of appearance.
-fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -> Vec<u32> {
+fn intern<'a>(ids: &mut FxHashMap<&'a str, u64>, toks: &[Token], src: &'a str) -> Vec<u64> {
     toks.iter()
         .map(|t| {
-            let next = ids.len() as u32;
+            let next = ids.len() as u64;
             *ids.entry(&src[t.start..t.end]).or_insert(next)
         })
         .collect()
 }
 
-/// The tokens of a whole source with their interned ids, so that any node's tokens are a
-/// sub-slice found by binary search rather than a new tokenization.
+/// The tokens of a whole source with a hash of each token's exact text (its id in word
+/// diffs) and of its case-folded text (for similarity), so that any node's tokens are a
+/// sub-slice found by binary search rather than a new tokenization. Each version is hashed
+/// on its own (on its own thread); equal ids are checked against the texts when a diff
+/// uses them, so a hash collision can never make different words equal.
 pub(crate) struct Tokenized {
     /// Tokens, with absolute byte offsets.
     pub toks: Vec<Token>,
-    /// Interned id of each token's exact text (shared by the two versions).
-    pub ids: Vec<u32>,
-}
-
-/// Interned token texts of both versions, with a case-folded hash per distinct text.
-#[derive(Default)]
-pub(crate) struct Vocab<'a> {
-    map: FxHashMap<&'a str, u32>,
-    /// Case-insensitive hash of each id's text.
+    /// Hash of each token's exact text.
+    pub ids: Vec<u64>,
+    /// Hash of each token's lower-case text (equal to `ids` for lower-case ASCII words).
     pub folded: Vec<u64>,
 }
 
-impl<'a> Vocab<'a> {
-    /// Tokenizes `src` and interns its tokens.
-    pub fn tokenize(&mut self, src: &'a str) -> Tokenized {
-        let (toks, _) = tokenize(src);
-        let mut buf = String::new();
-        let ids = toks
-            .iter()
-            .map(|t| {
-                let w = &src[t.start..t.end];
-                let next = self.map.len() as u32;
-                let id = *self.map.entry(w).or_insert(next);
-                if id == next {
-                    self.folded.push(folded_hash(w, &mut buf));
-                }
+/// Tokenizes and hashes a whole source.
+pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
+    let (toks, _) = tokenize(src);
+    let mut buf = String::new();
+    let mut ids = Vec::with_capacity(toks.len());
+    let mut folded = Vec::with_capacity(toks.len());
+    for t in &toks {
+        let w = &src[t.start..t.end];
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(w.as_bytes());
+        let id = h.finish();
+        ids.push(id);
+        folded.push(
+            if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                folded_hash(w, &mut buf)
+            } else {
                 id
-            })
-            .collect();
-        Tokenized { toks, ids }
+            },
+        );
     }
+    Tokenized { toks, ids, folded }
 }
 
 /// Hash of a word compared case-insensitively (the hash of its lower-case form).
@@ -241,8 +240,8 @@ pub(crate) struct Side<'s> {
     pub span: std::ops::Range<usize>,
     /// The tokens inside the range (absolute offsets).
     pub toks: &'s [Token],
-    /// Their ids.
-    pub ids: &'s [u32],
+    /// Their ids (equal texts have equal ids; equal ids are checked against the texts).
+    pub ids: &'s [u64],
 }
 
 impl Side<'_> {
@@ -280,7 +279,7 @@ impl Side<'_> {
 pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
     let (ot, _) = tokenize(old);
     let (nt, _) = tokenize(new);
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ids: FxHashMap<&str, u64> = FxHashMap::default();
     let oi = intern(&mut ids, &ot, old);
     let ni = intern(&mut ids, &nt, new);
     let o = Side {
@@ -295,11 +294,27 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
         toks: &nt,
         ids: &ni,
     };
-    diff_sides(&o, &n, deadline)
+    // Interned ids are exact, so the check in diff_sides cannot fail; if it did, the whole
+    // texts as one replacement would still be a correct (coarse) diff.
+    diff_sides(&o, &n, deadline).unwrap_or_else(|_| {
+        let mut d = WordDiff::default();
+        d.push(Op::Delete, old, ot.len(), false);
+        d.push(Op::Insert, new, nt.len(), false);
+        d
+    })
 }
 
-/// Diffs two tokenized sides; see [`diff_words`].
-pub(crate) fn diff_sides(o: &Side, n: &Side, deadline: Option<Instant>) -> WordDiff {
+/// Two different texts with the same id (a hash collision) met in a word diff.
+#[derive(Debug)]
+pub(crate) struct Collision;
+
+/// Diffs two tokenized sides; see [`diff_words`]. Fails on a hash collision (two different
+/// texts with the same id), for the caller to diff the texts with exact ids instead.
+pub(crate) fn diff_sides(
+    o: &Side,
+    n: &Side,
+    deadline: Option<Instant>,
+) -> Result<WordDiff, Collision> {
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, deadline);
     let mut out = WordDiff {
         timed_out: deadline.is_some_and(|d| Instant::now() > d),
@@ -314,9 +329,13 @@ pub(crate) fn diff_sides(o: &Side, n: &Side, deadline: Option<Instant>) -> WordD
             } => {
                 for k in 0..len {
                     let (i, j) = (old_index + k, new_index + k);
+                    let (a, b) = (&o.toks[i], &n.toks[j]);
+                    let text = &o.src[a.start..a.end];
+                    if text != &n.src[b.start..b.end] {
+                        return Err(Collision);
+                    }
                     out.layout(o.ws(i), n.ws(j));
-                    let a = &o.toks[i];
-                    out.push(Op::Equal, &o.src[a.start..a.end], 1, false);
+                    out.push(Op::Equal, text, 1, false);
                 }
             }
             DiffOp::Delete {
@@ -357,7 +376,7 @@ pub(crate) fn diff_sides(o: &Side, n: &Side, deadline: Option<Instant>) -> WordD
         }
     }
     out.layout(o.tail(), n.tail());
-    out
+    Ok(out)
 }
 
 /// Number of word tokens in `s` (as [`tokenize`] counts them), without allocating.
