@@ -6,32 +6,27 @@
 //! Regression inputs found by fuzzing (`fuzz/run.sh`) are replayed at the end.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 use treaty_analyser::diff::{self, DiffOptions};
 use treaty_analyser::{input, parse, tree};
 
 struct Counting;
 
-// Per-thread counters: each test runs on its own thread, so tests running side by side do
-// not disturb each other's figures. Const-initialized cells need no destructor, so they are
-// usable from inside the allocator.
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
+// Global counters: the diff runs on several threads, so every thread's allocations count.
+// The tests take SERIAL so that they measure one at a time.
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 fn note(allocs: usize, bytes: usize, delta: isize) {
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + allocs));
-    let _ = BYTES.try_with(|c| c.set(c.get() + bytes));
-    let _ = LIVE.try_with(|l| {
-        let v = l.get() + delta;
-        l.set(v);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(v)));
-    });
+    ALLOCS.fetch_add(allocs, Relaxed);
+    BYTES.fetch_add(bytes, Relaxed);
+    let live = LIVE.fetch_add(delta, Relaxed) + delta;
+    PEAK.fetch_max(live, Relaxed);
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -55,6 +50,13 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static A: Counting = Counting;
 
+/// One measuring test at a time (the counters are global).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Allowed cost ratio when the input grows tenfold.
 const GROWTH: f64 = 15.0;
 
@@ -65,16 +67,20 @@ struct Cost {
     peak: usize,
 }
 
-/// The allocations made by `f` on this thread, with the peak of live bytes above the
-/// starting level.
+/// The allocations made while `f` runs (on any thread), with the peak of live bytes above
+/// the starting level. Every test holds [`serial`], so nothing else allocates meanwhile.
 fn measure<T>(f: impl FnOnce() -> T) -> (T, Cost) {
-    let (a0, b0, live0) = (ALLOCS.get(), BYTES.get(), LIVE.get());
-    PEAK.set(live0);
+    let (a0, b0, live0) = (
+        ALLOCS.load(Relaxed),
+        BYTES.load(Relaxed),
+        LIVE.load(Relaxed),
+    );
+    PEAK.store(live0, Relaxed);
     let out = f();
     let cost = Cost {
-        allocs: ALLOCS.get() - a0,
-        bytes: BYTES.get() - b0,
-        peak: (PEAK.get() - live0).max(0) as usize,
+        allocs: ALLOCS.load(Relaxed) - a0,
+        bytes: BYTES.load(Relaxed) - b0,
+        peak: (PEAK.load(Relaxed) - live0).max(0) as usize,
     };
     (out, cost)
 }
@@ -183,6 +189,7 @@ fn treaty_like(n_articles: usize, seed: u64) -> String {
 
 #[test]
 fn ten_megabytes_of_article_1_lines() {
+    let _g = serial();
     let make = |bytes: usize| "Article 1\n".repeat(bytes / 10);
     let (a, b) = parse_growth("\"Article 1\" lines", make, 1_000_000);
     assert!(a > 0 && b >= a, "articles found: {a} then {b}");
@@ -190,6 +197,7 @@ fn ten_megabytes_of_article_1_lines() {
 
 #[test]
 fn a_single_ten_megabyte_line() {
+    let _g = serial();
     let make = |bytes: usize| {
         let unit = "the Parties shall cooperate, see Article 5(2)(b); ";
         unit.repeat(bytes / unit.len())
@@ -199,6 +207,7 @@ fn a_single_ten_megabyte_line() {
 
 #[test]
 fn a_hundred_thousand_nested_items() {
+    let _g = serial();
     // Markers of every style in turn, so each could open a deeper level.
     let make = |n: usize| {
         let mut s = String::from("Article 1\n");
@@ -225,6 +234,7 @@ fn a_hundred_thousand_nested_items() {
 
 #[test]
 fn fifty_thousand_articles_all_numbered_1() {
+    let _g = serial();
     let make = |n: usize| "Article 1\nThe Parties shall cooperate.\n\n".repeat(n);
     let (a, b) = parse_growth("articles all numbered 1", make, 5_000);
     assert_eq!((a, b), (5_000, 50_000));
@@ -247,6 +257,7 @@ fn fifty_thousand_articles_all_numbered_1() {
 
 #[test]
 fn two_unrelated_five_megabyte_documents() {
+    let _g = serial();
     // Without structure: one unit each, so the word diff itself meets the deadline.
     let words = |seed: u64, bytes: usize| {
         let mut r = Lcg(seed);
@@ -281,6 +292,7 @@ fn two_unrelated_five_megabyte_documents() {
 
 #[test]
 fn deeply_nested_parentheses_in_citations() {
+    let _g = serial();
     let text = std::fs::read_to_string("fixtures/security-draft.v1.txt").unwrap();
     let p = parse(&text);
     for depth in [10, 1_000, 100_000] {
@@ -295,6 +307,7 @@ fn deeply_nested_parentheses_in_citations() {
 
 #[test]
 fn invalid_utf8_at_every_position_of_a_small_file() {
+    let _g = serial();
     let bytes = std::fs::read("fixtures/security-draft.v1.txt").unwrap();
     for pos in 0..bytes.len() {
         let mut b = bytes.clone();
@@ -319,6 +332,7 @@ fn invalid_utf8_at_every_position_of_a_small_file() {
 
 #[test]
 fn cr_only_line_ends_parse_like_lf() {
+    let _g = serial();
     let lf = std::fs::read_to_string("fixtures/security-draft.v1.txt").unwrap();
     let cr = lf.replace('\n', "\r");
     let crlf = lf.replace('\n', "\r\n");
@@ -332,6 +346,7 @@ fn cr_only_line_ends_parse_like_lf() {
 
 #[test]
 fn nul_bytes_are_refused_as_binary() {
+    let _g = serial();
     let err = input::decode(b"Article 1\n\0\0\0binary", "x.bin", None).expect_err("binary");
     assert!(err.message.contains("x.bin"), "{}", err.message);
     let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
@@ -352,6 +367,7 @@ fn nul_bytes_are_refused_as_binary() {
 
 #[test]
 fn input_over_the_limit_is_refused_before_it_is_read_in_full() {
+    let _g = serial();
     // Standard input from /dev/zero never ends: reading it in full would never return.
     let mut child = Command::new(env!("CARGO_BIN_EXE_treaty"))
         .args(["parse", "--max-bytes", "1000", "-"])
@@ -390,6 +406,7 @@ fn input_over_the_limit_is_refused_before_it_is_read_in_full() {
 
 #[test]
 fn memory_of_parse_and_diff_of_two_ten_megabyte_inputs() {
+    let _g = serial();
     let old = treaty_like(16_000, 7);
     // The new version: every fifth article reworded, every 50th dropped.
     let mut new = String::with_capacity(old.len());

@@ -226,24 +226,19 @@ fn io_error(path: &str, e: &std::io::Error) -> Error {
 /// closed pipe (`| head`) ends quietly.
 fn write_out(
     path: Option<&str>,
-    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    f: impl FnOnce(&mut Out<'_>) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let result = match path {
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    format!("{p}: cannot create the output file: {e}; check the folder exists and is writable"),
-                )
-            })?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            f(&mut w).and_then(|_| w.flush())
-        }
-        None => {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            f(&mut w).and_then(|_| w.flush())
-        }
+    let sink: Box<dyn Write> = match path {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("{p}: cannot create the output file: {e}; check the folder exists and is writable"),
+            )
+        })?),
+        None => Box::new(std::io::stdout().lock()),
     };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, sink);
+    let result = f(&mut w).and_then(|_| w.flush());
     match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -257,25 +252,28 @@ fn write_out(
     }
 }
 
+/// The buffered writer behind every output (a file or standard output).
+type Out<'a> = std::io::BufWriter<Box<dyn Write + 'a>>;
+
 /// Writes text to standard output.
 fn emit(s: &str) -> Result<(), Error> {
     write_out(None, |w| w.write_all(s.as_bytes()))
 }
 
 /// Writes `v` as JSON plus a newline: indented for a person when it goes to a terminal,
-/// compact for programs (a file or a pipe; about half the bytes). It is serialized into
-/// memory first: one large write is much cheaper than the many small ones serde makes.
+/// compact for programs (a file or a pipe; about half the bytes). serde's many small writes
+/// land in the buffered writer's memory, so they cost a copy each, not a system call.
 fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error> {
     let pretty = path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let mut buf = Vec::with_capacity(1 << 16);
-    if pretty {
-        serde_json::to_writer_pretty(&mut buf, v)
-    } else {
-        serde_json::to_writer(&mut buf, v)
-    }
-    .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialize JSON: {e}")))?;
-    buf.push(b'\n');
-    write_out(path, |w| w.write_all(&buf))
+    write_out(path, |w| {
+        if pretty {
+            serde_json::to_writer_pretty(&mut *w, v)
+        } else {
+            serde_json::to_writer(&mut *w, v)
+        }
+        .map_err(std::io::Error::from)?;
+        w.write_all(b"\n")
+    })
 }
 
 /// The JSON document of `treaty parse` (schema_version 1).
@@ -302,11 +300,11 @@ struct FileRef<'a> {
     sha256: String,
 }
 
-/// Reads and parses one version; run on its own thread for one of the two versions.
-fn load(path: &str, opts: &InputOpts) -> Result<(String, treaty_analyser::Parse), Error> {
+/// Reads and parses one version; run on its own thread for one of the two versions. The
+/// document keeps its own copy of the text, so the one read is dropped here.
+fn load(path: &str, opts: &InputOpts) -> Result<treaty_analyser::Parse, Error> {
     let text = read_input(path, opts)?;
-    let p = parse(&text);
-    Ok((text, p))
+    Ok(parse(&text))
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -359,10 +357,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 let rn = load(&new, &input);
                 (h.join(), rn)
             });
-            let (old_text, po) = ro.map_err(|_| {
+            let po = ro.map_err(|_| {
                 Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
             })??;
-            let (new_text, pn) = rn?;
+            let pn = rn?;
+            let (old_text, new_text) = (&po.document.source, &pn.document.source);
             let opts = diff::DiffOptions {
                 timeout: std::time::Duration::from_secs_f64(timeout.min(1e6)),
             };
@@ -387,11 +386,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 match format {
                     DiffFormat::Term => render::diff::term(&d, &old, &new, &ro),
                     DiffFormat::Md => render::diff::markdown(&d, &old, &new, &ro),
-                    DiffFormat::Unified => render::diff::unified(&old_text, &new_text, &old, &new),
+                    DiffFormat::Unified => render::diff::unified(old_text, new_text, &old, &new),
                     DiffFormat::Html => render::html::html(
                         &d,
-                        &render::Version::new(&old, &old_text, &po.document),
-                        &render::Version::new(&new, &new_text, &pn.document),
+                        &render::Version::new(&old, old_text, &po.document),
+                        &render::Version::new(&new, new_text, &pn.document),
                         &ro,
                     ),
                     DiffFormat::Docx => {
@@ -404,8 +403,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
                         }
                         let doc = render::docx::docx(
                             &d,
-                            &render::Version::new(&old, &old_text, &po.document),
-                            &render::Version::new(&new, &new_text, &pn.document),
+                            &render::Version::new(&old, old_text, &po.document),
+                            &render::Version::new(&new, new_text, &pn.document),
                             &ro,
                             &render::docx::timestamp(),
                         )?;
@@ -417,11 +416,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
                             schema_version: 1,
                             old: FileRef {
                                 path: &old,
-                                sha256: input::sha256_hex(&old_text),
+                                sha256: input::sha256_hex(old_text),
                             },
                             new: FileRef {
                                 path: &new,
-                                sha256: input::sha256_hex(&new_text),
+                                sha256: input::sha256_hex(new_text),
                             },
                             summary: &d.summary,
                             changes: &d.changes,

@@ -576,7 +576,7 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     match toks.range(x.span.start..x.span.end) {
         Some(r) => {
             let from = (r.start + skip).min(r.end);
-            align::Unit::from_hashes(x.number.clone(), &toks.folded[from..r.end])
+            align::Unit::from_hashes(x.number.clone(), &toks.folded(src, from..r.end))
         }
         None => {
             let words = text::words(x.text(src));
@@ -623,6 +623,8 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
         changes.extend(ctx.single(NodeKind::Title, true));
         changes.extend(ctx.single(NodeKind::Preamble, true));
         let a = align::align(&old_units, &new_units, Some(ctx.deadline));
+        // The shingles are the size of the texts: free them before the word diffs.
+        drop((old_units, new_units));
         for &(i, j) in &a.pairs {
             if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
                 ctx.renumber.insert(x.clone(), y.clone());

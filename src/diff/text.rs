@@ -171,40 +171,53 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u64>, toks: &[Token], src: &'a str) -
 }
 
 /// The tokens of a whole source with a hash of each token's exact text (its id in word
-/// diffs) and of its case-folded text (for similarity), so that any node's tokens are a
-/// sub-slice found by binary search rather than a new tokenization. Each version is hashed
-/// on its own (on its own thread); equal ids are checked against the texts when a diff
-/// uses them, so a hash collision can never make different words equal.
+/// diffs), so that any node's tokens are a sub-slice found by binary search rather than a
+/// new tokenization. Each version is hashed on its own (on its own thread); equal ids are
+/// checked against the texts when a diff uses them, so a hash collision can never make
+/// different words equal.
 pub(crate) struct Tokenized {
     /// Tokens, with absolute byte offsets.
     pub toks: Vec<Token>,
     /// Hash of each token's exact text.
     pub ids: Vec<u64>,
-    /// Hash of each token's lower-case text (equal to `ids` for lower-case ASCII words).
-    pub folded: Vec<u64>,
+}
+
+/// Hash of a token's exact text.
+fn exact_hash(w: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(w.as_bytes());
+    h.finish()
 }
 
 /// Tokenizes and hashes a whole source.
 pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
     let (toks, _) = tokenize(src);
-    let mut buf = String::new();
-    let mut ids = Vec::with_capacity(toks.len());
-    let mut folded = Vec::with_capacity(toks.len());
-    for t in &toks {
-        let w = &src[t.start..t.end];
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(w.as_bytes());
-        let id = h.finish();
-        ids.push(id);
-        folded.push(
-            if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-                folded_hash(w, &mut buf)
-            } else {
-                id
-            },
-        );
+    let ids = toks
+        .iter()
+        .map(|t| exact_hash(&src[t.start..t.end]))
+        .collect();
+    Tokenized { toks, ids }
+}
+
+impl Tokenized {
+    /// Case-folded hashes of tokens `r` (for similarity): the exact hash for lower-case
+    /// ASCII words, which are most words, else the hash of the lower-cased text. Computed
+    /// on demand so no second table of the size of the text is kept.
+    pub fn folded(&self, src: &str, r: std::ops::Range<usize>) -> Vec<u64> {
+        let mut buf = String::new();
+        self.toks[r.clone()]
+            .iter()
+            .zip(&self.ids[r])
+            .map(|(t, &id)| {
+                let w = &src[t.start..t.end];
+                if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                    folded_hash(w, &mut buf)
+                } else {
+                    id
+                }
+            })
+            .collect()
     }
-    Tokenized { toks, ids, folded }
 }
 
 /// Hash of a word compared case-insensitively (the hash of its lower-case form).
