@@ -200,6 +200,16 @@ pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
 }
 
 impl Tokenized {
+    /// The index range of the tokens inside `span`, or `None` when a token straddles one of
+    /// its ends (the caller then tokenizes the span on its own).
+    pub fn range(&self, span: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        let a = self.toks.partition_point(|t| t.start < span.start);
+        let b = self.toks.partition_point(|t| t.start < span.end);
+        let straddles_start = a > 0 && self.toks[a - 1].end > span.start;
+        let straddles_end = b > a && self.toks[b - 1].end > span.end;
+        (!straddles_start && !straddles_end).then_some(a..b)
+    }
+
     /// Case-folded hashes of tokens `r` (for similarity): the exact hash for lower-case
     /// ASCII words, which are most words, else the hash of the lower-cased text. Computed
     /// on demand so no second table of the size of the text is kept.
@@ -231,18 +241,6 @@ pub(crate) fn folded_hash(w: &str, buf: &mut String) -> u64 {
         h.write(w.as_bytes());
     }
     h.finish()
-}
-
-impl Tokenized {
-    /// The index range of the tokens inside `span`, or `None` when a token straddles one of
-    /// its ends (the caller then tokenizes the span on its own).
-    pub fn range(&self, span: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
-        let a = self.toks.partition_point(|t| t.start < span.start);
-        let b = self.toks.partition_point(|t| t.start < span.end);
-        let straddles_start = a > 0 && self.toks[a - 1].end > span.start;
-        let straddles_end = b > a && self.toks[b - 1].end > span.end;
-        (!straddles_start && !straddles_end).then_some(a..b)
-    }
 }
 
 /// One side of a word diff: a byte range of a source with its tokens and their ids.
