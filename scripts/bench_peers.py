@@ -9,7 +9,7 @@ scripts in scripts/peers/). A peer that is not installed is reported as such; a 
 LIMIT seconds is stopped and reported as "> LIMIT s".
 
 Usage: cargo build --release && python3 scripts/bench_peers.py [RUNS] [LIMIT]
-Prints a Markdown table (medians of RUNS runs; peak RSS from wait4) and parse throughput
+Prints a Markdown table (medians of RUNS runs; peak RSS from GNU time) and parse throughput
 against `wc -w` over the whole corpus.
 """
 import os, shutil, signal, statistics, subprocess, sys, tempfile, time

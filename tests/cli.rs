@@ -9,16 +9,21 @@ fn treaty() -> Command {
 
 const V1: &str = "fixtures/security-draft.v1.txt";
 
-#[test]
-fn parse_json_contract() {
+/// The JSON that a successful run of `treaty ARGS` prints.
+fn json_of(args: &[&str]) -> serde_json::Value {
     let out = treaty()
-        .args(["parse", V1])
+        .args(args)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    serde_json::from_slice(&out).expect("the output is JSON")
+}
+
+#[test]
+fn parse_json_contract() {
+    let v = json_of(&["parse", V1]);
     assert_eq!(v["schema_version"], 1);
     let root = &v["root"];
     assert_eq!(root["kind"], "document");
@@ -63,14 +68,7 @@ fn show_citations() {
         .stdout(predicate::str::contains(
             "### Article 3 — Right to information",
         ));
-    let out = treaty()
-        .args(["show", V1, "preamble", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json_of(&["show", V1, "preamble", "--format", "json"]);
     assert_eq!(v[0]["citation"], "preamble");
     assert_eq!(v[0]["node"]["kind"], "preamble");
 }
