@@ -17,10 +17,10 @@ pub(crate) struct Unit {
 }
 
 /// Hash of a sequence of hashes.
-fn combine(hs: &[u64]) -> u64 {
+fn combine(hs: &[u32]) -> u64 {
     let mut h = FxHasher::default();
     for &x in hs {
-        h.write_u64(x);
+        h.write_u32(x);
     }
     h.finish()
 }
@@ -28,18 +28,14 @@ fn combine(hs: &[u64]) -> u64 {
 impl Unit {
     /// Builds a unit from its number and content words (compared case-insensitively).
     pub fn new(number: Option<String>, words: &[&str]) -> Self {
-        let mut buf = String::new();
-        let hs: Vec<u64> = words
-            .iter()
-            .map(|w| super::text::folded_hash(w, &mut buf))
-            .collect();
+        let hs: Vec<u32> = words.iter().map(|w| super::text::folded_hash(w)).collect();
         Self::from_hashes(number, &hs)
     }
 
     /// Builds a unit from its number and the case-folded hashes of its content words.
-    pub fn from_hashes(number: Option<String>, hs: &[u64]) -> Self {
+    pub fn from_hashes(number: Option<String>, hs: &[u32]) -> Self {
         let mut shingles: Vec<u64> = if hs.len() < 2 {
-            hs.to_vec()
+            hs.iter().map(|&h| u64::from(h)).collect()
         } else {
             hs.windows(2).map(combine).collect()
         };

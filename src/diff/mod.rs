@@ -576,7 +576,7 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     match toks.range(x.span.start..x.span.end) {
         Some(r) => {
             let from = (r.start + skip).min(r.end);
-            align::Unit::from_hashes(x.number.clone(), &toks.folded(src, from..r.end))
+            align::Unit::from_hashes(x.number.clone(), &toks.folded[from..r.end])
         }
         None => {
             let words = text::words(x.text(src));

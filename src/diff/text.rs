@@ -161,42 +161,56 @@ impl WordDiff {
 }
 
 /// The ids of `toks` (slices of `src`), numbering unseen texts in order of appearance.
-fn intern<'a>(ids: &mut FxHashMap<&'a str, u64>, toks: &[Token], src: &'a str) -> Vec<u64> {
+fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -> Vec<u32> {
     toks.iter()
         .map(|t| {
-            let next = ids.len() as u64;
+            // Past 2³² distinct words ids repeat; diff_sides then finds the collision.
+            let next = ids.len() as u32;
             *ids.entry(&src[t.start..t.end]).or_insert(next)
         })
         .collect()
 }
 
 /// The tokens of a whole source with a hash of each token's exact text (its id in word
-/// diffs), so that any node's tokens are a sub-slice found by binary search rather than a
-/// new tokenization. Each version is hashed on its own (on its own thread); equal ids are
-/// checked against the texts when a diff uses them, so a hash collision can never make
-/// different words equal.
+/// diffs) and of its case-folded text (for similarity), so that any node's tokens are a
+/// sub-slice found by binary search rather than a new tokenization. Each version is hashed
+/// on its own (on its own thread); equal ids are checked against the texts when a diff uses
+/// them, so a hash collision can never make different words equal.
 pub(crate) struct Tokenized {
     /// Tokens, with absolute byte offsets.
     pub toks: Vec<Token>,
-    /// Hash of each token's exact text.
-    pub ids: Vec<u64>,
+    /// Hash of each token's exact text (32 bits: half the memory of 64, and the word diffs
+    /// check equal ids against the texts anyway).
+    pub ids: Vec<u32>,
+    /// Hash of each token's case-folded text (see [`folded_hash`]).
+    pub folded: Vec<u32>,
 }
 
 /// Hash of a token's exact text.
-fn exact_hash(w: &str) -> u64 {
+fn exact_hash(w: &str) -> u32 {
     let mut h = rustc_hash::FxHasher::default();
     h.write(w.as_bytes());
-    h.finish()
+    fold64(h.finish())
+}
+
+/// A 64-bit hash folded to 32 bits (FxHash's high bits are its best mixed).
+fn fold64(h: u64) -> u32 {
+    (h >> 32) as u32 ^ h as u32
 }
 
 /// Tokenizes and hashes a whole source.
 pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
     let (toks, _) = tokenize(src);
-    let ids = toks
-        .iter()
-        .map(|t| exact_hash(&src[t.start..t.end]))
-        .collect();
-    Tokenized { toks, ids }
+    let mut ids = Vec::with_capacity(toks.len());
+    let mut folded = Vec::with_capacity(toks.len());
+    for t in &toks {
+        let w = &src[t.start..t.end];
+        let id = exact_hash(w);
+        ids.push(id);
+        // Most words are lower-case ASCII: their folded text is their text.
+        folded.push(if needs_folding(w) { folded_hash(w) } else { id });
+    }
+    Tokenized { toks, ids, folded }
 }
 
 impl Tokenized {
@@ -209,38 +223,34 @@ impl Tokenized {
         let straddles_end = b > a && self.toks[b - 1].end > span.end;
         (!straddles_start && !straddles_end).then_some(a..b)
     }
-
-    /// Case-folded hashes of tokens `r` (for similarity): the exact hash for lower-case
-    /// ASCII words, which are most words, else the hash of the lower-cased text. Computed
-    /// on demand so no second table of the size of the text is kept.
-    pub fn folded(&self, src: &str, r: std::ops::Range<usize>) -> Vec<u64> {
-        let mut buf = String::new();
-        self.toks[r.clone()]
-            .iter()
-            .zip(&self.ids[r])
-            .map(|(t, &id)| {
-                let w = &src[t.start..t.end];
-                if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-                    folded_hash(w, &mut buf)
-                } else {
-                    id
-                }
-            })
-            .collect()
-    }
 }
 
-/// Hash of a word compared case-insensitively (the hash of its lower-case form).
-pub(crate) fn folded_hash(w: &str, buf: &mut String) -> u64 {
+/// True when a word's lower-case form may differ from it.
+fn needs_folding(w: &str) -> bool {
+    w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+}
+
+/// Hash of a word compared case-insensitively (the hash of its lower-case form). Short
+/// words are lower-cased into a buffer on the stack.
+pub(crate) fn folded_hash(w: &str) -> u32 {
     let mut h = rustc_hash::FxHasher::default();
-    if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        buf.clear();
-        buf.extend(w.chars().flat_map(char::to_lowercase));
-        h.write(buf.as_bytes());
-    } else {
+    if !needs_folding(w) {
         h.write(w.as_bytes());
+        return fold64(h.finish());
     }
-    h.finish()
+    let mut buf = [0u8; 256];
+    let mut n = 0;
+    for c in w.chars().flat_map(char::to_lowercase) {
+        if n + 4 > buf.len() {
+            // A very long word: lower-case it on the heap.
+            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+            h.write(lower.as_bytes());
+            return fold64(h.finish());
+        }
+        n += c.encode_utf8(&mut buf[n..]).len();
+    }
+    h.write(&buf[..n]);
+    fold64(h.finish())
 }
 
 /// One side of a word diff: a byte range of a source with its tokens and their ids.
@@ -252,7 +262,7 @@ pub(crate) struct Side<'s> {
     /// The tokens inside the range (absolute offsets).
     pub toks: &'s [Token],
     /// Their ids (equal texts have equal ids; equal ids are checked against the texts).
-    pub ids: &'s [u64],
+    pub ids: &'s [u32],
 }
 
 impl Side<'_> {
@@ -290,7 +300,7 @@ impl Side<'_> {
 pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
     let (ot, _) = tokenize(old);
     let (nt, _) = tokenize(new);
-    let mut ids: FxHashMap<&str, u64> = FxHashMap::default();
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let oi = intern(&mut ids, &ot, old);
     let ni = intern(&mut ids, &nt, new);
     let o = Side {
@@ -315,6 +325,9 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
     })
 }
 
+/// Token count up to which a word diff runs without looking at the clock.
+const SHORT_DIFF: usize = 2048;
+
 /// Two different texts with the same id (a hash collision) met in a word diff.
 #[derive(Debug)]
 pub(crate) struct Collision;
@@ -326,7 +339,15 @@ pub(crate) fn diff_sides(
     n: &Side,
     deadline: Option<Instant>,
 ) -> Result<WordDiff, Collision> {
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, deadline);
+    // A short diff is bounded anyway (Myers is at worst quadratic in its length): only the
+    // deadline's passing is checked, once, rather than the clock at every step.
+    let short = o.ids.len() + n.ids.len() <= SHORT_DIFF;
+    let checked = if short && !deadline.is_some_and(|d| Instant::now() > d) {
+        None
+    } else {
+        deadline
+    };
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, checked);
     let mut out = WordDiff {
         timed_out: deadline.is_some_and(|d| Instant::now() > d),
         ..WordDiff::default()
