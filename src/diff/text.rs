@@ -342,7 +342,7 @@ pub(crate) fn diff_sides(
     // A short diff is bounded anyway (Myers is at worst quadratic in its length): only the
     // deadline's passing is checked, once, rather than the clock at every step.
     let short = o.ids.len() + n.ids.len() <= SHORT_DIFF;
-    let checked = if short && !deadline.is_some_and(|d| Instant::now() > d) {
+    let checked = if short && deadline.is_none_or(|d| Instant::now() <= d) {
         None
     } else {
         deadline
