@@ -442,8 +442,106 @@ fn parts(
     out
 }
 
+/// Similarity (Dice coefficient of the bytes a word diff kept) a pair of sub-units needs to
+/// be matched by [`by_ops`].
+pub(crate) const OPS_THRESHOLD: f64 = 0.3;
+
+/// Aligns the sub-units of two matched texts (paragraphs of two articles) through the word
+/// diff of those texts instead of by shingles: two sub-units are as similar as the bytes the
+/// diff kept equal between them. `old`/`new` are the sub-units' byte ranges (ascending,
+/// disjoint); `ops` are (old range, new range) of the diff's equal runs, ascending.
+///
+/// Pairs are mutual best partners reaching [`OPS_THRESHOLD`]; an unmatched sub-unit that got
+/// at least half of its bytes from a matched one is a split (or merge) part. The diff is
+/// in order, so nothing comes out moved; sub-units that moved are left unmatched for the
+/// caller to align by content. Linear in ops plus sub-units.
+pub(crate) fn by_ops(
+    old: &[std::ops::Range<usize>],
+    new: &[std::ops::Range<usize>],
+    equal: impl Iterator<Item = (usize, usize, usize)>,
+) -> Alignment {
+    // Bytes kept equal per (old sub-unit, new sub-unit), in diff order.
+    let mut shared: Vec<(usize, usize, usize)> = Vec::new();
+    let (mut i, mut j) = (0usize, 0usize);
+    for (mut a, mut b, mut len) in equal {
+        while len > 0 {
+            while i < old.len() && old[i].end <= a {
+                i += 1;
+            }
+            while j < new.len() && new[j].end <= b {
+                j += 1;
+            }
+            // The run up to the next boundary of either side.
+            let mut step = len;
+            let oi = old.get(i).filter(|r| r.start <= a);
+            let nj = new.get(j).filter(|r| r.start <= b);
+            match oi {
+                Some(r) => step = step.min(r.end - a),
+                None => {
+                    if let Some(r) = old.get(i) {
+                        step = step.min(r.start - a);
+                    }
+                }
+            }
+            match nj {
+                Some(r) => step = step.min(r.end - b),
+                None => {
+                    if let Some(r) = new.get(j) {
+                        step = step.min(r.start - b);
+                    }
+                }
+            }
+            if oi.is_some() && nj.is_some() {
+                match shared.last_mut() {
+                    Some(last) if last.0 == i && last.1 == j => last.2 += step,
+                    _ => shared.push((i, j, step)),
+                }
+            }
+            a += step;
+            b += step;
+            len -= step;
+        }
+    }
+    let size = |r: &std::ops::Range<usize>| (r.end - r.start).max(1);
+    let mut best_o = vec![0usize; old.len()];
+    let mut best_n = vec![0usize; new.len()];
+    for &(i, j, n) in &shared {
+        best_o[i] = best_o[i].max(n);
+        best_n[j] = best_n[j].max(n);
+    }
+    let mut o_used = vec![false; old.len()];
+    let mut n_used = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    for &(i, j, n) in &shared {
+        let dice = 2.0 * n as f64 / (size(&old[i]) + size(&new[j])) as f64;
+        if n == best_o[i] && n == best_n[j] && dice >= OPS_THRESHOLD && !o_used[i] && !n_used[j] {
+            o_used[i] = true;
+            n_used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    let mut split_parts = Vec::new();
+    let mut merge_parts = Vec::new();
+    for &(i, j, n) in &shared {
+        if o_used[i] && !n_used[j] && 2 * n >= size(&new[j]) {
+            split_parts.push((i, j));
+        } else if n_used[j] && !o_used[i] && 2 * n >= size(&old[i]) {
+            merge_parts.push((i, j));
+        }
+    }
+    // A sub-unit takes part in at most one split or merge.
+    split_parts.dedup_by_key(|p| p.1);
+    merge_parts.dedup_by_key(|p| p.0);
+    Alignment {
+        pairs,
+        split_parts,
+        merge_parts,
+        moved: HashSet::new(),
+    }
+}
+
 /// Indexes of `pairs` (sorted by old) whose new index is not on a longest increasing run.
-fn out_of_order(pairs: &[(usize, usize)]) -> HashSet<usize> {
+pub(crate) fn out_of_order(pairs: &[(usize, usize)]) -> HashSet<usize> {
     let n = pairs.len();
     let mut tails: Vec<usize> = Vec::new(); // index into pairs of the tail of each length
     let mut prev = vec![usize::MAX; n];

@@ -378,8 +378,46 @@ impl Ctx<'_> {
         if oc.is_empty() && nc.is_empty() {
             return Vec::new();
         }
-        let a = self.align_nodes(&oc, &nc);
+        let a = self.align_children(&oc, &nc, within);
         self.assemble(&a, &oc, &nc, true, Some(within))
+    }
+
+    /// Aligns sub-units through the parent's word diff (see [`align::by_ops`]); those it
+    /// leaves unmatched on both sides (a paragraph moved inside its article) are then
+    /// aligned by content.
+    fn align_children(&self, oc: &[&Node], nc: &[&Node], w: &Within) -> align::Alignment {
+        let spans = |xs: &[&Node]| -> Vec<std::ops::Range<usize>> {
+            xs.iter().map(|x| x.span.start..x.span.end).collect()
+        };
+        let equal = w.ops.iter().zip(w.ends).filter_map(|(op, &(oe, ne))| {
+            let len = op.text.len();
+            (op.op == Op::Equal).then(|| (oe - len, ne - len, len))
+        });
+        let mut a = align::by_ops(&spans(oc), &spans(nc), equal);
+        let mut o_open = vec![true; oc.len()];
+        let mut n_open = vec![true; nc.len()];
+        for &(i, j) in a.pairs.iter().chain(&a.split_parts).chain(&a.merge_parts) {
+            o_open[i] = false;
+            n_open[j] = false;
+        }
+        let lo: Vec<usize> = (0..oc.len()).filter(|&i| o_open[i]).collect();
+        let ln: Vec<usize> = (0..nc.len()).filter(|&j| n_open[j]).collect();
+        if lo.is_empty() || ln.is_empty() {
+            return a;
+        }
+        let rest = self.align_nodes(
+            &lo.iter().map(|&k| oc[k]).collect::<Vec<_>>(),
+            &ln.iter().map(|&k| nc[k]).collect::<Vec<_>>(),
+        );
+        a.pairs
+            .extend(rest.pairs.iter().map(|&(i, j)| (lo[i], ln[j])));
+        a.split_parts
+            .extend(rest.split_parts.iter().map(|&(i, j)| (lo[i], ln[j])));
+        a.merge_parts
+            .extend(rest.merge_parts.iter().map(|&(i, j)| (lo[i], ln[j])));
+        a.pairs.sort_unstable();
+        a.moved = align::out_of_order(&a.pairs);
+        a
     }
 
     /// The alignment unit of a node of the old or the new version.

@@ -64,57 +64,81 @@ fn continues_word(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’'
 }
 
-/// Splits `s` into tokens: runs of letters/digits (with inner apostrophes), or single
-/// punctuation characters; white space is attached to the following token. ASCII bytes take
-/// a fast path; other characters are classified by Unicode properties.
-pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
+/// True when the two bytes at `b[i..]` are a letter of Latin-1, Latin Extended-A or basic
+/// Cyrillic (U+00C0–U+017F but × and ÷, U+0400–U+047F): the non-ASCII letters of most
+/// drafts, recognised without decoding.
+fn common_letter(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0xC3 => b.get(i + 1).is_some_and(|&y| y != 0x97 && y != 0xB7),
+        0xC4 | 0xC5 | 0xD0 | 0xD1 => true,
+        _ => false,
+    }
+}
+
+/// Scans `s` into tokens: runs of letters/digits (with inner apostrophes), or single
+/// punctuation characters; white space is attached to the following token. Calls `f` with
+/// each token's byte range and whether its lower-case form may differ from it (it has an
+/// upper-case ASCII letter or a non-ASCII character). ASCII and the common two-byte letters
+/// take a fast path; other characters are classified by Unicode properties.
+fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     let b = s.as_bytes();
-    let mut toks = Vec::with_capacity(b.len() / 5);
-    let mut last_end = 0;
     let mut i = 0;
-    // Length of the character at `i` and whether it is a word character / white space.
-    let class = |i: usize| -> (usize, bool, bool) {
+    while i < b.len() {
         let x = b[i];
-        if x.is_ascii() {
-            (
-                1,
-                x.is_ascii_alphanumeric(),
-                x.is_ascii_whitespace() || x == 0x0b,
-            )
+        let start = i;
+        let word = if x.is_ascii() {
+            if x.is_ascii_whitespace() || x == 0x0b {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            x.is_ascii_alphanumeric()
+        } else if common_letter(b, i) {
+            i += 2;
+            true
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), c.is_alphanumeric(), c.is_whitespace())
-        }
-    };
-    while i < b.len() {
-        let (len, word, space) = class(i);
-        if space {
-            i += len;
-            continue;
-        }
-        let start = i;
-        i += len;
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                continue;
+            }
+            c.is_alphanumeric()
+        };
+        let mut fold = x.is_ascii_uppercase() || !x.is_ascii();
         if word {
             while i < b.len() {
                 let x = b[i];
                 if x.is_ascii() {
                     if x.is_ascii_alphanumeric() || x == b'\'' {
+                        fold |= x.is_ascii_uppercase();
                         i += 1;
                         continue;
                     }
                     break;
                 }
+                if common_letter(b, i) {
+                    fold = true;
+                    i += 2;
+                    continue;
+                }
                 let c = s[i..].chars().next().unwrap_or(' ');
                 if continues_word(c) {
+                    fold = true;
                     i += c.len_utf8();
                 } else {
                     break;
                 }
             }
         }
-        toks.push(Token { start, end: i });
-        last_end = i;
+        f(start, i, fold);
     }
+}
+
+/// Splits `s` into tokens (see [`scan`]); returns them with the end of the last one.
+pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
+    let mut toks = Vec::with_capacity(s.len() / 5);
+    scan(s, |start, end, _| toks.push(Token { start, end }));
+    let last_end = toks.last().map_or(0, |t| t.end);
     (toks, last_end)
 }
 
@@ -198,18 +222,22 @@ fn fold64(h: u64) -> u32 {
     (h >> 32) as u32 ^ h as u32
 }
 
-/// Tokenizes and hashes a whole source.
+/// Tokenizes and hashes a whole source in one pass.
 pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
-    let (toks, _) = tokenize(src);
-    let mut ids = Vec::with_capacity(toks.len());
-    let mut folded = Vec::with_capacity(toks.len());
-    for t in &toks {
-        let w = &src[t.start..t.end];
+    let n = src.len() / 5;
+    let (mut toks, mut ids, mut folded) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    scan(src, |start, end, fold| {
+        let w = &src[start..end];
         let id = exact_hash(w);
+        toks.push(Token { start, end });
         ids.push(id);
         // Most words are lower-case ASCII: their folded text is their text.
-        folded.push(if needs_folding(w) { folded_hash(w) } else { id });
-    }
+        folded.push(if fold { folded_hash(w) } else { id });
+    });
     Tokenized { toks, ids, folded }
 }
 
@@ -240,14 +268,44 @@ pub(crate) fn folded_hash(w: &str) -> u32 {
     }
     let mut buf = [0u8; 256];
     let mut n = 0;
-    for c in w.chars().flat_map(char::to_lowercase) {
+    let b = w.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
         if n + 4 > buf.len() {
             // A very long word: lower-case it on the heap.
             let lower: String = w.chars().flat_map(char::to_lowercase).collect();
             h.write(lower.as_bytes());
             return fold64(h.finish());
         }
-        n += c.encode_utf8(&mut buf[n..]).len();
+        let x = b[i];
+        // ASCII, and the capitals of Latin-1 and basic Cyrillic, are lower-cased by offset.
+        let pair = match (x, b.get(i + 1).copied()) {
+            (0xC3, Some(y @ 0x80..=0x9E)) if y != 0x97 => Some([0xC3, y + 0x20]),
+            (0xD0, Some(y @ 0x90..=0x9F)) => Some([0xD0, y + 0x20]),
+            (0xD0, Some(y @ 0xA0..=0xAF)) => Some([0xD1, y - 0x20]),
+            (0xD0, Some(y @ 0x80..=0x8F)) => Some([0xD1, y + 0x10]),
+            _ => None,
+        };
+        if x.is_ascii() {
+            buf[n] = x.to_ascii_lowercase();
+            n += 1;
+            i += 1;
+        } else if let Some(p) = pair {
+            buf[n..n + 2].copy_from_slice(&p);
+            n += 2;
+            i += 2;
+        } else {
+            let c = w[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            for l in c.to_lowercase() {
+                if n + 4 > buf.len() {
+                    let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                    h.write(lower.as_bytes());
+                    return fold64(h.finish());
+                }
+                n += l.encode_utf8(&mut buf[n..]).len();
+            }
+        }
     }
     h.write(&buf[..n]);
     fold64(h.finish())
@@ -547,6 +605,50 @@ pub fn words(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The tokenizer's definition, one character at a time.
+    fn reference_tokens(s: &str) -> Vec<(usize, usize)> {
+        let cs: Vec<(usize, char)> = s.char_indices().collect();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < cs.len() {
+            let (at, c) = cs[k];
+            k += 1;
+            if c.is_whitespace() || c == '\u{b}' {
+                continue;
+            }
+            if c.is_alphanumeric() {
+                while k < cs.len() && continues_word(cs[k].1) {
+                    k += 1;
+                }
+            }
+            out.push((at, cs.get(k).map_or(s.len(), |x| x.0)));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn fast_tokenizer_matches_its_definition(
+            s in "[a-zA-Z0-9 '’.,;:()\\n\\t\u{a0}\u{2003}àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐ҂ΣσςΩ\u{300}«»—一]{0,40}"
+        ) {
+            let fast: Vec<(usize, usize)> =
+                tokenize(&s).0.iter().map(|t| (t.start, t.end)).collect();
+            prop_assert_eq!(fast, reference_tokens(&s));
+        }
+
+        #[test]
+        fn folded_hash_is_the_hash_of_the_lower_case(
+            w in "[a-zA-Z'àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐΣσςΩ]{1,12}"
+        ) {
+            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+            prop_assert_eq!(folded_hash(&w), folded_hash(&lower));
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(lower.as_bytes());
+            prop_assert_eq!(folded_hash(&w), fold64(h.finish()));
+        }
+    }
 
     #[test]
     fn identical_texts_give_one_equal_op() {
