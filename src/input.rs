@@ -6,6 +6,19 @@ use crate::error::{Error, ErrorKind};
 /// Default size limit for one input: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// [`decode`] of bytes the text may take over: valid UTF-8 (the usual case) becomes the
+/// text without a copy.
+pub fn decode_vec(bytes: Vec<u8>, path: &str, encoding: Option<&str>) -> Result<String, Error> {
+    let utf8_candidate = encoding.is_none()
+        && !bytes.starts_with(&[0xFF, 0xFE])
+        && !bytes.starts_with(&[0xFE, 0xFF])
+        && memchr::memchr(0, &bytes).is_none();
+    if utf8_candidate {
+        return String::from_utf8(bytes).or_else(|e| decode(e.as_bytes(), path, None));
+    }
+    decode(&bytes, path, encoding)
+}
+
 /// Decodes `bytes` read from `path` as UTF-8 (a UTF-8 BOM is kept so spans index the
 /// original bytes), UTF-16 with a BOM, or the named legacy `encoding` (a WHATWG label such
 /// as `windows-1251`, `koi8-r`, `iso-8859-1`).

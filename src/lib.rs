@@ -25,6 +25,6 @@ pub mod render;
 pub mod span;
 pub mod tree;
 
-pub use parse::{Parse, parse};
+pub use parse::{Parse, parse, parse_owned};
 pub use span::{LineIndex, Span};
 pub use tree::{Document, Node, NodeKind};

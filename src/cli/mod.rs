@@ -201,6 +201,8 @@ fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
             return Err(too_large(format!("{} bytes", meta.len())));
         }
         let f = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+        // Sized once from the metadata, so the read does not grow the buffer by copies.
+        bytes.reserve_exact(meta.len() as usize + 1);
         f.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| io_error(path, &e))?;
@@ -208,7 +210,7 @@ fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
             return Err(too_large(format!("{} bytes", bytes.len())));
         }
     }
-    input::decode(&bytes, path, opts.encoding.as_deref())
+    input::decode_vec(bytes, path, opts.encoding.as_deref())
 }
 
 fn io_error(path: &str, e: &std::io::Error) -> Error {
@@ -301,10 +303,9 @@ struct FileRef<'a> {
 }
 
 /// Reads and parses one version; run on its own thread for one of the two versions. The
-/// document keeps its own copy of the text, so the one read is dropped here.
+/// document takes over the text read, without a copy.
 fn load(path: &str, opts: &InputOpts) -> Result<treaty_analyser::Parse, Error> {
-    let text = read_input(path, opts)?;
-    Ok(parse(&text))
+    Ok(treaty_analyser::parse_owned(read_input(path, opts)?))
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {

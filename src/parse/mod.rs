@@ -25,8 +25,8 @@ use crate::number::Designation;
 use crate::span::{LineIndex, Span};
 use crate::tree::{Document, Node, NodeKind};
 use lines::Line;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use select::{Candidate, CaptionLayout};
-use std::collections::{HashMap, HashSet};
 
 pub(crate) use rules::is_article_word;
 
@@ -86,7 +86,20 @@ fn first_char_may_start_division(c: char) -> bool {
 
 /// Parses `source` into a document tree and diagnostics. Never fails, never panics.
 pub fn parse(source: &str) -> Parse {
-    let src = source;
+    parse_owned(source.to_string())
+}
+
+/// [`parse`] of a text the document takes over, without copying it.
+pub fn parse_owned(source: String) -> Parse {
+    let (root, diagnostics) = build(&source);
+    Parse {
+        document: Document { source, root },
+        diagnostics,
+    }
+}
+
+/// The tree and diagnostics of `src`.
+fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     let lines = lines::split_lines(src);
     let index = LineIndex::new(src);
 
@@ -120,7 +133,7 @@ pub fn parse(source: &str) -> Parse {
         .map(|&k| cands[k].line);
     let layout = select::caption_layout(&lines, bare);
     let mut articles: Vec<ArticleAt> = Vec::with_capacity(chosen.len());
-    let mut taken: HashSet<usize> = HashSet::new();
+    let mut taken: HashSet<usize> = HashSet::default();
     for &k in &chosen {
         let c = &cands[k];
         let mut a = ArticleAt {
@@ -403,13 +416,7 @@ pub fn parse(source: &str) -> Parse {
     root.line = 1;
 
     let diagnostics = diagnose(&root, src, &index);
-    Parse {
-        document: Document {
-            source: src.to_string(),
-            root,
-        },
-        diagnostics,
-    }
+    (root, diagnostics)
 }
 
 /// Closes a division: its heading leaf ends where its first child starts.
@@ -563,7 +570,7 @@ struct Ids {
 }
 
 fn assign(n: &mut Node, parent: &str, used: &mut Ids, index: &LineIndex, src: &str) {
-    let mut counters: HashMap<NodeKind, usize> = HashMap::new();
+    let mut counters: HashMap<NodeKind, usize> = HashMap::default();
     for c in n.children.iter_mut() {
         let ord = {
             let e = counters.entry(c.kind).or_default();
@@ -648,7 +655,7 @@ fn diagnose(root: &Node, src: &str, index: &LineIndex) -> Vec<Diagnostic> {
         let len = n.label.as_deref().map_or(text.len(), str::len);
         Span::new(start + off, (start + off + len).min(src.len()))
     };
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     let mut prev: Option<(&Node, Designation)> = None;
     for a in arts {
         let Some(d) = a.number.as_deref().and_then(crate::number::normalize) else {

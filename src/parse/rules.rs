@@ -409,6 +409,21 @@ pub(crate) enum MarkerStyle {
 
 /// Recognises a marker followed by white space at the start of `line`.
 pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
+    // Most lines are prose: a marker body is at most 8 bytes of letters or digits followed
+    // by '.' or ')', so anything else is turned away before the parser runs.
+    let run = line
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(line.len(), |(k, _)| k);
+    let next = line[run..].chars().next();
+    let plausible = if run == 0 {
+        next.is_some_and(|c| "(–-•—*·▪".contains(c))
+    } else {
+        run <= 8 && matches!(next, Some('.' | ')'))
+    };
+    if !plausible {
+        return None;
+    }
     let body = |i| {
         recognize((
             take_while1(char::is_alphanumeric),
@@ -438,10 +453,17 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// True when `line` starts with one of the lower-case `phrases`, compared
+/// case-insensitively (without allocating: this runs on every line).
 fn starts_with_any(line: &str, phrases: &[&str]) -> bool {
+    let Some(first) = line.chars().next().and_then(|c| c.to_lowercase().next()) else {
+        return false;
+    };
     phrases.iter().any(|p| {
-        line.get(..p.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(p) || head.to_lowercase() == *p)
+        p.starts_with(first) && {
+            let mut lower = line.chars().flat_map(char::to_lowercase);
+            p.chars().all(|pc| lower.next() == Some(pc))
+        }
     })
 }
 
