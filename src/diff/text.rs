@@ -383,6 +383,135 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
     })
 }
 
+/// Fewest tokens of a clause that may anchor a word diff.
+const MIN_CLAUSE: usize = 6;
+
+/// Clauses of one side for [`anchored_ops`]: the token index where each clause ends (at
+/// a full stop, semicolon or colon after at least [`MIN_CLAUSE`] tokens, or at the end) and a hash of its token ids.
+fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
+    let b = side.src.as_bytes();
+    let (mut ends, mut hashes) = (Vec::new(), Vec::new());
+    let mut h = rustc_hash::FxHasher::default();
+    for (k, t) in side.toks.iter().enumerate() {
+        h.write_u32(side.ids[k]);
+        let from = ends.last().copied().unwrap_or(0);
+        // A clause has a few words at least: "2." or "(a)" alone would anchor anything.
+        if k + 1 - from >= MIN_CLAUSE
+            && t.end - t.start == 1
+            && matches!(b[t.start], b'.' | b';' | b':')
+        {
+            ends.push(k + 1);
+            hashes.push(std::mem::take(&mut h).finish());
+        }
+    }
+    if ends.last().copied().unwrap_or(0) < side.toks.len() {
+        ends.push(side.toks.len());
+        hashes.push(h.finish());
+    }
+    (ends, hashes)
+}
+
+/// The token diff of two sides, anchored on identical clauses as `git diff --word-diff`
+/// is on identical lines: clauses are diffed first, then words only inside the runs of
+/// clauses that differ. Unchanged sentences thus cost one comparison each rather than a
+/// pass of the word diff. Equal clauses are matched by hash; their tokens are still checked
+/// one by one by the caller.
+fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<DiffOp> {
+    let ((oe, oh), (ne, nh)) = (clauses(o), clauses(n));
+    if oe.len() < 3 || ne.len() < 3 {
+        return similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, deadline);
+    }
+    let start = |ends: &[usize], k: usize| if k == 0 { 0 } else { ends[k - 1] };
+    let mut out = Vec::new();
+    let words = |out: &mut Vec<DiffOp>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
+        let (da, db) = (a.start, b.start);
+        let sub =
+            similar::capture_diff_slices_deadline(Algorithm::Myers, &o.ids[a], &n.ids[b], deadline);
+        out.extend(sub.into_iter().map(|op| shift(op, da, db)));
+    };
+    for op in similar::capture_diff_slices_deadline(Algorithm::Myers, &oh, &nh, deadline) {
+        let (oi, ol, ni, nl) = match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => (old_index, len, new_index, len),
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index, old_len, new_index, 0),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index, 0, new_index, new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (old_index, old_len, new_index, new_len),
+        };
+        let a = start(&oe, oi)..start(&oe, oi + ol);
+        let b = start(&ne, ni)..start(&ne, ni + nl);
+        if matches!(op, DiffOp::Equal { .. }) && a.len() == b.len() {
+            out.push(DiffOp::Equal {
+                old_index: a.start,
+                new_index: b.start,
+                len: a.len(),
+            });
+        } else {
+            words(&mut out, a, b);
+        }
+    }
+    out
+}
+
+/// `op` with its old indexes moved by `da` and its new indexes by `db`.
+fn shift(op: DiffOp, da: usize, db: usize) -> DiffOp {
+    match op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => DiffOp::Equal {
+            old_index: old_index + da,
+            new_index: new_index + db,
+            len,
+        },
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => DiffOp::Delete {
+            old_index: old_index + da,
+            old_len,
+            new_index: new_index + db,
+        },
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => DiffOp::Insert {
+            old_index: old_index + da,
+            new_index: new_index + db,
+            new_len,
+        },
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => DiffOp::Replace {
+            old_index: old_index + da,
+            old_len,
+            new_index: new_index + db,
+            new_len,
+        },
+    }
+}
+
 /// Token count up to which a word diff runs without looking at the clock.
 const SHORT_DIFF: usize = 2048;
 
@@ -405,7 +534,7 @@ pub(crate) fn diff_sides(
     } else {
         deadline
     };
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, checked);
+    let ops = anchored_ops(o, n, checked);
     let mut out = WordDiff {
         timed_out: deadline.is_some_and(|d| Instant::now() > d),
         ..WordDiff::default()
