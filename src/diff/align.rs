@@ -281,6 +281,43 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
     }
 }
 
+/// An inverted index from shingle to the units that have it, in two flat arrays (one hash
+/// map entry per distinct shingle, no list allocated per shingle).
+struct Postings {
+    /// Shingle → (last posting, number of postings).
+    heads: FxHashMap<u64, (u32, u32)>,
+    /// Postings: (unit, previous posting of the same shingle or `u32::MAX`).
+    list: Vec<(u32, u32)>,
+}
+
+impl Postings {
+    /// Indexes the shingles of `units` (as (unit index, shingles)).
+    fn new<'u>(units: impl Iterator<Item = (usize, &'u [u64])>, size: usize) -> Self {
+        let mut heads: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        heads.reserve(size);
+        let mut list = Vec::with_capacity(size);
+        for (k, shingles) in units {
+            for &s in shingles {
+                let at = list.len() as u32;
+                let e = heads.entry(s).or_insert((u32::MAX, 0));
+                list.push((k as u32, e.0));
+                *e = (at, e.1 + 1);
+            }
+        }
+        Postings { heads, list }
+    }
+
+    /// The units that have shingle `s`.
+    fn units(&self, s: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.heads.get(&s).map_or(u32::MAX, |e| e.0);
+        std::iter::from_fn(move || {
+            let &(k, prev) = self.list.get(at as usize)?;
+            at = prev;
+            Some(k as usize)
+        })
+    }
+}
+
 /// Jaccard similarity (of shingle sets) of every unmatched old/new pair that reaches
 /// [`GAP_THRESHOLD`], as (similarity, old, new).
 ///
@@ -297,20 +334,15 @@ fn score_pairs(
     o_used: &[bool],
     n_used: &[bool],
 ) -> Vec<(f64, usize, usize)> {
-    let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (j, u) in new.iter().enumerate() {
-        if !n_used[j] {
-            for &s in &u.shingles {
-                index.entry(s).or_default().push(j as u32);
-            }
-        }
-    }
+    let open = || new.iter().enumerate().filter(|&(j, _)| !n_used[j]);
+    let size = open().map(|(_, u)| u.shingles.len()).sum();
+    let index = Postings::new(open().map(|(j, u)| (j, &u.shingles[..])), size);
     let n_open = n_used.iter().filter(|&&u| !u).count();
-    let cap = (n_open / 16).max(16);
+    let cap = (n_open / 16).max(16) as u32;
     // Frequent shingles get a bit position.
     let mut bit: FxHashMap<u64, usize> = FxHashMap::default();
-    for (&s, js) in &index {
-        if js.len() > cap {
+    for (&s, &(_, count)) in &index.heads {
+        if count > cap {
             let b = bit.len();
             bit.insert(s, b);
         }
@@ -345,8 +377,7 @@ fn score_pairs(
             if bit.contains_key(s) {
                 continue;
             }
-            for &j in index.get(s).map_or(&[][..], Vec::as_slice) {
-                let j = j as usize;
+            for j in index.units(*s) {
                 if shared[j] == 0 {
                     touched.push(j);
                 }
@@ -402,19 +433,19 @@ fn parts(
     let np = pairs.len();
     let chunk = (1 << 20) / np + 1;
     for group in open.chunks(chunk) {
-        let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (g, &k) in group.iter().enumerate() {
-            for &s in &units[k].shingles {
-                index.entry(s).or_default().push(g as u32);
-            }
-        }
+        let size = group.iter().map(|&k| units[k].shingles.len()).sum();
+        let index = Postings::new(
+            group
+                .iter()
+                .enumerate()
+                .map(|(g, &k)| (g, &units[k].shingles[..])),
+            size,
+        );
         let mut count = vec![0u32; group.len() * np];
         for (p, &(w, _)) in pairs.iter().enumerate() {
-            for s in &whole[w].shingles {
-                if let Some(gs) = index.get(s) {
-                    for &g in gs {
-                        count[g as usize * np + p] += 1;
-                    }
+            for &s in &whole[w].shingles {
+                for g in index.units(s) {
+                    count[g * np + p] += 1;
                 }
             }
         }

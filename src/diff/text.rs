@@ -75,6 +75,29 @@ fn common_letter(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// [`ASCII_CLASS`] bit: the byte continues a word (ASCII letter, digit or apostrophe).
+const CONTINUES: u8 = 1;
+/// [`ASCII_CLASS`] bit: an upper-case ASCII letter.
+const UPPER: u8 = 2;
+
+/// Class bits of each byte value (zero for non-ASCII bytes), so the inner loop of the
+/// tokenizer takes one load per byte.
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    while k < 128 {
+        let x = k as u8;
+        if x.is_ascii_alphanumeric() || x == b'\'' {
+            t[k] = CONTINUES;
+        }
+        if x.is_ascii_uppercase() {
+            t[k] |= UPPER;
+        }
+        k += 1;
+    }
+    t
+};
+
 /// Scans `s` into tokens: runs of letters/digits (with inner apostrophes), or single
 /// punctuation characters; white space is attached to the following token. Calls `f` with
 /// each token's byte range and whether its lower-case form may differ from it (it has an
@@ -108,12 +131,13 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
         if word {
             while i < b.len() {
                 let x = b[i];
+                let class = ASCII_CLASS[x as usize];
+                if class & CONTINUES != 0 {
+                    fold |= class & UPPER != 0;
+                    i += 1;
+                    continue;
+                }
                 if x.is_ascii() {
-                    if x.is_ascii_alphanumeric() || x == b'\'' {
-                        fold |= x.is_ascii_uppercase();
-                        i += 1;
-                        continue;
-                    }
                     break;
                 }
                 if common_letter(b, i) {
