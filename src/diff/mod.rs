@@ -526,21 +526,34 @@ impl Ctx<'_> {
 }
 
 /// `items.iter().map(f)`, on two threads for long lists (the machine may have just two
-/// cores; results keep their order).
+/// cores). The threads take the next item as they finish the last, so one long article
+/// does not leave the other thread idle; results keep their order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     if items.len() < 32 {
         return items.iter().map(f).collect();
     }
-    let (a, b) = items.split_at(items.len() / 2);
-    std::thread::scope(|s| {
-        let h = s.spawn(|| a.iter().map(&f).collect::<Vec<R>>());
-        let mut rb: Vec<R> = b.iter().map(&f).collect();
-        let mut ra = h
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Relaxed);
+            let Some(item) = items.get(k) else {
+                return out;
+            };
+            out.push((k, f(item)));
+        }
+    };
+    let mut all = std::thread::scope(|s| {
+        let h = s.spawn(work);
+        let mut mine = work();
+        let mut theirs = h
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        ra.append(&mut rb);
-        ra
-    })
+        theirs.append(&mut mine);
+        theirs
+    });
+    all.sort_unstable_by_key(|r| r.0);
+    all.into_iter().map(|r| r.1).collect()
 }
 
 /// Similarity and share of changed words, counting layout and consequential ops as equal.
