@@ -209,3 +209,42 @@ fn reports_go_to_stdout_or_to_the_output_file() {
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+/// A diff with many changes is serialized in parts on two threads: the joined output must be
+/// exactly the library's diff as JSON.
+#[test]
+fn long_diff_json_equals_the_library_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = |k: usize, word: &str| {
+        format!("Article {k}\n\nThe Parties shall {word} the measures of the {k}th kind.\n\n")
+    };
+    let old: String = (1..=150).map(|k| article(k, "adopt")).collect();
+    let new: String = (1..=150)
+        .map(|k| article(k, if k % 3 == 0 { "review" } else { "adopt" }))
+        .collect();
+    let (po, pn) = (dir.path().join("old.txt"), dir.path().join("new.txt"));
+    std::fs::write(&po, &old).unwrap();
+    std::fs::write(&pn, &new).unwrap();
+    let out = treaty()
+        .args(["diff", "--format", "json"])
+        .arg(&po)
+        .arg(&pn)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("the output is JSON");
+    let d = treaty_analyser::diff::diff(
+        &treaty_analyser::parse(&old).document,
+        &treaty_analyser::parse(&new).document,
+        &treaty_analyser::diff::DiffOptions::default(),
+    );
+    assert!(d.changes.len() >= 64, "too few changes to split");
+    // Byte for byte what one serializer writes.
+    let changes = serde_json::to_string(&d.changes).unwrap();
+    assert!(text.ends_with(&format!(",\"changes\":{changes}}}\n")));
+    assert_eq!(v["summary"]["counts"]["modified"], 50);
+    assert_eq!(v["summary"]["counts"]["unchanged"], 100);
+}
