@@ -350,10 +350,12 @@ struct FileRef<'a> {
     sha256: &'a str,
 }
 
-/// Reads and parses one version; run on its own thread for one of the two versions. The
-/// document takes over the text read, without a copy.
-fn load(path: &str, opts: &InputOpts) -> Result<treaty_analyser::Parse, Error> {
-    Ok(treaty_analyser::parse_owned(read_input(path, opts)?))
+/// Reads, parses and prepares for the diff one version; run on its own thread for one of
+/// the two versions. The document takes over the text read, without a copy.
+fn load(path: &str, opts: &InputOpts) -> Result<(treaty_analyser::Parse, diff::Prepared), Error> {
+    let p = treaty_analyser::parse_owned(read_input(path, opts)?);
+    let prepared = diff::Prepared::new(&p.document);
+    Ok((p, prepared))
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -406,15 +408,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 let rn = load(&new, &input);
                 (h.join(), rn)
             });
-            let po = ro.map_err(|_| {
+            let (po, prep_old) = ro.map_err(|_| {
                 Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
             })??;
-            let pn = rn?;
+            let (pn, prep_new) = rn?;
             let (old_text, new_text) = (&po.document.source, &pn.document.source);
             let opts = diff::DiffOptions {
                 timeout: std::time::Duration::from_secs_f64(timeout.min(1e6)),
             };
-            let d = diff::diff(&po.document, &pn.document, &opts);
+            let d = diff::diff_prepared(&po.document, prep_old, &pn.document, prep_new, &opts);
             let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,

@@ -636,27 +636,76 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     }
 }
 
-/// Compares two parsed versions of a draft.
-pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
-    let (oa, na) = (old.root.articles(), new.root.articles());
-    // Each version is tokenized, hashed and cut into article units on its own thread.
-    let prepare = |doc: &Document, arts: &[&Node]| {
+/// One version made ready for [`diff_prepared`]: its text tokenized and hashed, its
+/// articles cut into alignment units. Making it is the part of a diff that needs one
+/// version only, so a caller can do it on the thread that parsed that version.
+pub struct Prepared {
+    toks: text::Tokenized,
+    units: Vec<align::Unit>,
+    /// Where and how long the source was, to recognise the document it was made from.
+    source: (usize, usize),
+}
+
+impl Prepared {
+    /// Prepares `doc`.
+    pub fn new(doc: &Document) -> Self {
         let toks = text::tokenize_hashed(&doc.source);
-        let units: Vec<align::Unit> = arts
+        let units = doc
+            .root
+            .articles()
             .iter()
             .map(|x| unit_of(x, &toks, &doc.source))
             .collect();
-        (toks, units)
-    };
-    let ((old_toks, old_units), (new_toks, new_units)) = std::thread::scope(|s| {
-        let h = s.spawn(|| prepare(old, &oa));
-        let n = prepare(new, &na);
+        Prepared {
+            toks,
+            units,
+            source: (doc.source.as_ptr() as usize, doc.source.len()),
+        }
+    }
+
+    /// True when this was made from `doc`'s text.
+    fn is_of(&self, doc: &Document) -> bool {
+        self.source == (doc.source.as_ptr() as usize, doc.source.len())
+    }
+}
+
+/// Compares two parsed versions of a draft.
+pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
+    // Each version is tokenized, hashed and cut into article units on its own thread.
+    let (po, pn) = std::thread::scope(|s| {
+        let h = s.spawn(|| Prepared::new(old));
+        let pn = Prepared::new(new);
         (
             h.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            n,
+            pn,
         )
     });
+    diff_prepared(old, po, new, pn, opts)
+}
+
+/// [`diff`] of two versions prepared beforehand (see [`Prepared`]). A preparation that was
+/// not made from the document given with it is made again.
+pub fn diff_prepared(
+    old: &Document,
+    old_prep: Prepared,
+    new: &Document,
+    new_prep: Prepared,
+    opts: &DiffOptions,
+) -> DocDiff {
+    let old_prep = if old_prep.is_of(old) {
+        old_prep
+    } else {
+        Prepared::new(old)
+    };
+    let new_prep = if new_prep.is_of(new) {
+        new_prep
+    } else {
+        Prepared::new(new)
+    };
+    let (oa, na) = (old.root.articles(), new.root.articles());
+    let (old_toks, old_units) = (old_prep.toks, old_prep.units);
+    let (new_toks, new_units) = (new_prep.toks, new_prep.units);
     let mut ctx = Ctx {
         old,
         new,

@@ -625,20 +625,7 @@ pub(crate) fn diff_sides(
 /// Number of word tokens in `s` (as [`tokenize`] counts them), without allocating.
 pub(crate) fn count_words(s: &str) -> usize {
     let mut n = 0;
-    let mut in_word = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            in_word = false;
-        } else if c.is_alphanumeric() || (in_word && (c == '\'' || c == '’')) {
-            if !in_word {
-                n += 1;
-                in_word = true;
-            }
-        } else {
-            n += 1;
-            in_word = false;
-        }
-    }
+    scan(s, |_, _, _| n += 1);
     n
 }
 
@@ -789,6 +776,13 @@ mod tests {
             let fast: Vec<(usize, usize)> =
                 tokenize(&s).0.iter().map(|t| (t.start, t.end)).collect();
             prop_assert_eq!(fast, reference_tokens(&s));
+        }
+
+        #[test]
+        fn count_words_counts_tokens(
+            s in "[a-zA-Z0-9 '’.,;:()\\n\u{a0}àÀ×ДдЁё҂«»—一]{0,40}"
+        ) {
+            prop_assert_eq!(count_words(&s), reference_tokens(&s).len());
         }
 
         #[test]
