@@ -210,8 +210,7 @@ fn reports_go_to_stdout_or_to_the_output_file() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
-/// A diff with many changes is serialized in parts on two threads: the joined output must be
-/// exactly the library's diff as JSON.
+/// The JSON of a diff with many changes is exactly the library's diff, serialized.
 #[test]
 fn long_diff_json_equals_the_library_diff() {
     let dir = tempfile::tempdir().unwrap();

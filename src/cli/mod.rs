@@ -278,54 +278,6 @@ fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error
     })
 }
 
-/// Writes the JSON of a diff like [`emit_json`]; compact JSON of a long list of changes is
-/// serialized in two halves on two threads and joined, byte for byte what one writer
-/// would produce.
-fn emit_diff_json(path: Option<&str>, doc: &DiffJson) -> Result<(), Error> {
-    let pretty = path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    if pretty || doc.changes.len() < 64 {
-        return emit_json(path, doc);
-    }
-    let to_json =
-        |e: serde_json::Error| Error::new(ErrorKind::Io, format!("cannot write JSON: {e}"));
-    // The document without its changes ends in `"changes":[]}`: the changes go in between.
-    let head = serde_json::to_vec(&DiffJson {
-        changes: &[],
-        ..*doc
-    })
-    .map_err(to_json)?;
-    let Some(head) = head.strip_suffix(b"]}") else {
-        return emit_json(path, doc);
-    };
-    let list = |cs: &[diff::Change]| -> serde_json::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(1 << 16);
-        for (k, c) in cs.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, c)?;
-        }
-        Ok(out)
-    };
-    let (first, second) = doc.changes.split_at(doc.changes.len() / 2);
-    let (a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| list(first));
-        let b = list(second);
-        (h.join(), b)
-    });
-    let a = a
-        .map_err(|_| Error::new(ErrorKind::Io, "cannot write JSON: serializer failed"))?
-        .map_err(to_json)?;
-    let b = b.map_err(to_json)?;
-    write_out(path, |w| {
-        w.write_all(head)?;
-        w.write_all(&a)?;
-        w.write_all(b",")?;
-        w.write_all(&b)?;
-        w.write_all(b"]}\n")
-    })
-}
-
 /// The JSON document of `treaty parse` (schema_version 1).
 #[derive(serde::Serialize)]
 struct ParseJson<'a> {
@@ -334,7 +286,7 @@ struct ParseJson<'a> {
 }
 
 /// The JSON document of `treaty diff --format json` (schema_version 1).
-#[derive(serde::Serialize, Clone, Copy)]
+#[derive(serde::Serialize)]
 struct DiffJson<'a> {
     schema_version: u32,
     old: FileRef<'a>,
@@ -344,7 +296,7 @@ struct DiffJson<'a> {
 }
 
 /// A compared file: its path as given and the SHA-256 of its bytes after decoding.
-#[derive(serde::Serialize, Clone, Copy)]
+#[derive(serde::Serialize)]
 struct FileRef<'a> {
     path: &'a str,
     sha256: &'a str,
@@ -476,7 +428,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                             summary: &d.summary,
                             changes: &d.changes,
                         };
-                        emit_diff_json(output.as_deref(), &doc)?;
+                        emit_json(output.as_deref(), &doc)?;
                         // The process ends next: freeing these trees node by node would
                         // only cost time.
                         std::mem::forget((d, po, pn));
