@@ -2,7 +2,7 @@
 //! text first, then same number and still similar, then the best remaining match above a
 //! threshold wherever it went; then splits, merges and moves.
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::collections::{BTreeSet, HashSet};
 use std::hash::Hasher;
 
@@ -122,9 +122,17 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
     // identical units out of that order (moved), the same number first, then the nearest
     // position (the earlier on a tie). Unused candidates sit in ordered sets, so a text
     // repeated n times (50 000 articles "Article 1 [Deleted]") costs n log n, not n².
+    // When no text occurs on both sides (every article edited) there is nothing to diff.
+    let old_hashes: FxHashSet<u64> = old.iter().map(|u| u.hash).collect();
+    let any_common = new.iter().any(|u| old_hashes.contains(&u.hash));
     let oh: Vec<u64> = old.iter().map(|u| u.hash).collect();
     let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
-    for op in similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &oh, &nh, deadline) {
+    let equal = if any_common {
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &oh, &nh, deadline)
+    } else {
+        Vec::new()
+    };
+    for op in equal {
         if let similar::DiffOp::Equal {
             old_index,
             new_index,
@@ -288,6 +296,18 @@ struct Postings {
     heads: FxHashMap<u64, (u32, u32)>,
     /// Postings: (unit, previous posting of the same shingle or `u32::MAX`).
     list: Vec<(u32, u32)>,
+    /// One bit per shingle hash (a Bloom filter with one function): most shingles looked up
+    /// are in no indexed unit, and this answers for them without a hash-map probe.
+    bits: Vec<u64>,
+}
+
+/// Bits of [`Postings::bits`] (2¹⁸: 32 KiB).
+const FILTER_BITS: u64 = 1 << 18;
+
+/// The filter bit of a shingle: its bits mixed, then the top 18 (one-word shingles are
+/// 32-bit hashes, so neither end of a shingle alone is well spread).
+fn filter_bit(s: u64) -> u64 {
+    (s ^ (s >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 18)
 }
 
 impl Postings {
@@ -296,20 +316,38 @@ impl Postings {
         let mut heads: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
         heads.reserve(size);
         let mut list = Vec::with_capacity(size);
+        let mut bits = vec![0u64; (FILTER_BITS / 64) as usize];
         for (k, shingles) in units {
             for &s in shingles {
+                let b = filter_bit(s);
+                bits[(b / 64) as usize] |= 1 << (b % 64);
                 let at = list.len() as u32;
                 let e = heads.entry(s).or_insert((u32::MAX, 0));
                 list.push((k as u32, e.0));
                 *e = (at, e.1 + 1);
             }
         }
-        Postings { heads, list }
+        Postings { heads, list, bits }
     }
 
     /// The units that have shingle `s`.
     fn units(&self, s: u64) -> impl Iterator<Item = usize> + '_ {
-        let mut at = self.heads.get(&s).map_or(u32::MAX, |e| e.0);
+        self.units_if_rare(s, u32::MAX)
+    }
+
+    /// Number of units that have shingle `s`.
+    fn count(&self, s: u64) -> u32 {
+        self.heads.get(&s).map_or(0, |e| e.1)
+    }
+
+    /// The units that have shingle `s`, or none when more than `cap` have it.
+    fn units_if_rare(&self, s: u64, cap: u32) -> impl Iterator<Item = usize> + '_ {
+        let b = filter_bit(s);
+        let maybe = self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
+        let mut at = match maybe.then(|| self.heads.get(&s)).flatten() {
+            Some(&(last, n)) if n <= cap => last,
+            _ => u32::MAX,
+        };
         std::iter::from_fn(move || {
             let &(k, prev) = self.list.get(at as usize)?;
             at = prev;
@@ -441,10 +479,24 @@ fn parts(
                 .map(|(g, &k)| (g, &units[k].shingles[..])),
             size,
         );
+        // Shingles that many units of the group have ("of the") are not counted: a unit's
+        // frequent shingles are assumed shared, which keeps the filter below exact (it never
+        // turns away a pair the full check would take) and the counting short.
+        let cap = (group.len() as u32 / 16).max(16);
+        let n_frequent: Vec<usize> = group
+            .iter()
+            .map(|&k| {
+                units[k]
+                    .shingles
+                    .iter()
+                    .filter(|&&s| index.count(s) > cap)
+                    .count()
+            })
+            .collect();
         let mut count = vec![0u32; group.len() * np];
         for (p, &(w, _)) in pairs.iter().enumerate() {
             for &s in &whole[w].shingles {
-                for g in index.units(s) {
+                for g in index.units_if_rare(s, cap) {
                     count[g * np + p] += 1;
                 }
             }
@@ -453,7 +505,7 @@ fn parts(
             let u = &units[k];
             let mut best: Option<(f64, usize)> = None;
             for (p, &(w, s)) in pairs.iter().enumerate() {
-                if 2 * (count[g * np + p] as usize) < u.shingles.len() {
+                if 2 * (count[g * np + p] as usize + n_frequent[g]) < u.shingles.len() {
                     continue;
                 }
                 let share = contributed(u, &whole[w], &sibling[s]);
