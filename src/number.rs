@@ -172,6 +172,12 @@ pub struct Designation {
     pub suffix: u8,
 }
 
+/// Slice equality written out: keys are a few numbers long, where a call to `memcmp` costs
+/// more than the comparison (the parser compares keys tens of thousands of times).
+fn same(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 impl Designation {
     /// True when `next` is what a careful drafter would number right after `self`:
     /// 7 → 8, 3.9 → 3.10, 3.12 → 4.1, 7 → 7bis, 7bis → 8, 2.7 → 2.7.1.
@@ -180,7 +186,7 @@ impl Designation {
         if a.is_empty() || b.is_empty() {
             return false;
         }
-        if a == b {
+        if same(a, b) {
             return next.suffix == self.suffix + 1;
         }
         if next.suffix != 0 {
@@ -189,23 +195,24 @@ impl Designation {
         if a.len() == b.len() {
             let n = a.len();
             // Same prefix, last component + 1.
-            if a[..n - 1] == b[..n - 1] && b[n - 1] == a[n - 1] + 1 {
+            if same(&a[..n - 1], &b[..n - 1]) && b[n - 1] == a[n - 1] + 1 {
                 return true;
             }
             // A higher component steps up and the rest restart at 0 or 1.
             for k in 0..n - 1 {
-                if a[..k] == b[..k] && b[k] == a[k] + 1 && b[k + 1..].iter().all(|&c| c <= 1) {
+                if same(&a[..k], &b[..k]) && b[k] == a[k] + 1 && b[k + 1..].iter().all(|&c| c <= 1)
+                {
                     return true;
                 }
             }
             return false;
         }
         if b.len() == a.len() + 1 {
-            return b[..a.len()] == a[..] && b[a.len()] <= 1;
+            return same(&b[..a.len()], a) && b[a.len()] <= 1;
         }
         if b.len() < a.len() {
             let n = b.len();
-            return b[..n - 1] == a[..n - 1] && b[n - 1] == a[n - 1] + 1;
+            return same(&b[..n - 1], &a[..n - 1]) && b[n - 1] == a[n - 1] + 1;
         }
         false
     }
@@ -224,7 +231,7 @@ impl Designation {
             return false;
         }
         let n = a.len();
-        a[..n - 1] == b[..n - 1] && b[n - 1] > a[n - 1] && b[n - 1] <= a[n - 1] + 5
+        same(&a[..n - 1], &b[..n - 1]) && b[n - 1] > a[n - 1] && b[n - 1] <= a[n - 1] + 5
     }
 }
 

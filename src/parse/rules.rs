@@ -454,17 +454,21 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
 }
 
 /// True when `line` starts with one of the lower-case `phrases`, compared
-/// case-insensitively (without allocating: this runs on every line).
+/// case-insensitively (without allocating: this runs on every line). The line's head is
+/// lower-cased once into a buffer on the stack, longer than any phrase.
 fn starts_with_any(line: &str, phrases: &[&str]) -> bool {
-    let Some(first) = line.chars().next().and_then(|c| c.to_lowercase().next()) else {
-        return false;
-    };
-    phrases.iter().any(|p| {
-        p.starts_with(first) && {
-            let mut lower = line.chars().flat_map(char::to_lowercase);
-            p.chars().all(|pc| lower.next() == Some(pc))
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for c in line.chars().flat_map(char::to_lowercase) {
+        if n + 4 > buf.len() {
+            break;
         }
-    })
+        n += c.encode_utf8(&mut buf[n..]).len();
+    }
+    let head = &buf[..n];
+    phrases
+        .iter()
+        .any(|p| head.first() == p.as_bytes().first() && head.starts_with(p.as_bytes()))
 }
 
 /// The opening words of final clauses (testimonium, place and date of signature).
