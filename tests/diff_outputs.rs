@@ -130,6 +130,21 @@ proptest! {
         prop_assert_eq!(ab.summary.differs, ba.summary.differs);
     }
 
+    /// Texts of several clauses long enough to anchor the word diff on (see
+    /// `diff::text::anchored_ops`), from a small vocabulary so that clauses repeat, move and
+    /// differ by a word.
+    #[test]
+    fn clause_anchored_word_diff_rebuilds_both_texts(
+        a in "((the parties shall (not )?(adopt|review) the (first|second) measures( closely)?|2)[.;:]\n?){0,12}",
+        b in "((the parties shall (not )?(adopt|review) the (first|second) measures( closely)?|2)[.;:]\n?){0,12}",
+    ) {
+        let ops = diff::text::diff_words(&a, &b, None).ops;
+        prop_assert_eq!(diff::text::old_text(&ops), a.clone());
+        prop_assert_eq!(diff::text::new_text(&ops), b.clone());
+        let same = diff::text::diff_words(&a, &a, None).ops;
+        prop_assert!(same.iter().all(|o| o.op == Op::Equal));
+    }
+
     #[test]
     fn word_diff_rebuilds_any_texts(a in "\\PC{0,80}", b in "\\PC{0,80}") {
         let ops = diff::text::diff_words(&a, &b, None).ops;

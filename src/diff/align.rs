@@ -672,6 +672,23 @@ mod tests {
     }
 
     #[test]
+    fn sub_units_align_through_the_word_diff() {
+        // Old paragraphs [0, 100) and [100, 200); new [0, 60), [60, 110), [110, 210).
+        // The diff kept old 0..60 as new 0..60 and old 60..100 as new 60..100 (the first
+        // old paragraph split in two), and old 100..200 as new 110..210.
+        let old = [0..100, 100..200];
+        let new = [0..60, 60..110, 110..210];
+        let equal = [(0, 0, 60), (60, 60, 40), (100, 110, 100)];
+        let a = by_ops(&old, &new, equal.into_iter());
+        assert_eq!(a.pairs, [(0, 0), (1, 2)]);
+        assert_eq!(a.split_parts, [(0, 1)]);
+        assert!(a.merge_parts.is_empty() && a.moved.is_empty());
+        // Nothing kept between them: left unmatched for the alignment by content.
+        let a = by_ops(&old, &new[..2], [(0, 0, 10)].into_iter());
+        assert!(a.pairs.is_empty());
+    }
+
+    #[test]
     fn detects_a_move() {
         let old = [u("1", "a b c d"), u("2", "e f g h"), u("3", "i j k l")];
         let new = [u("1", "e f g h"), u("2", "i j k l"), u("3", "a b c d")];
