@@ -570,6 +570,16 @@ pub(crate) fn diff_sides(
                 new_index,
                 len,
             } => {
+                // Usually the run is the same bytes on both sides, white space included: one
+                // comparison and one op then (the per-token walk below gives the same ops).
+                let (a, b) = (
+                    o.run(old_index, old_index + len),
+                    n.run(new_index, new_index + len),
+                );
+                if a == b {
+                    out.push(Op::Equal, a, len, false);
+                    continue;
+                }
                 for k in 0..len {
                     let (i, j) = (old_index + k, new_index + k);
                     let (a, b) = (&o.toks[i], &n.toks[j]);
