@@ -164,6 +164,8 @@ impl Default for DiffOptions {
 #[derive(Clone, Copy)]
 struct Within<'p> {
     ops: &'p [InlineOp],
+    /// Word counts of `ops`, or empty when not known.
+    words: &'p [usize],
     /// Old and new source offsets where each op ends, to find where a child's ops begin
     /// by binary search instead of a scan from the parent's start.
     ends: &'p [(usize, usize)],
@@ -199,12 +201,16 @@ impl Ctx<'_> {
     /// matched parent (`within`), the ops of a pair in order are cut out of the parent's ops
     /// rather than computed again; a moved pair, or a cut that finds the pair mostly
     /// different, gets a fresh diff of its own.
-    fn ops(&self, o: &Node, n: &Node, within: Option<&Within>) -> (Vec<InlineOp>, f64, f64) {
+    fn ops(&self, o: &Node, n: &Node, within: Option<&Within>) -> (text::WordDiff, f64, f64) {
         let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
         // Identical texts (most articles of near-duplicate drafts) need no diff: the result
         // would be this single equal op.
         if ot == nt {
-            return (text::equal(ot), 1.0, 0.0);
+            let d = text::WordDiff {
+                ops: text::equal(ot),
+                ..text::WordDiff::default()
+            };
+            return (d, 1.0, 0.0);
         }
         if let Some(w) = within {
             let k = w
@@ -214,8 +220,10 @@ impl Ctx<'_> {
                 Some(p) => w.ends[p],
                 None => (w.old_start, w.new_start),
             };
+            let words = w.words.get(k..).unwrap_or(&[]);
             let d = text::cut(
                 &w.ops[k..],
+                words,
                 os,
                 ns,
                 o.span.start..o.span.end,
@@ -223,7 +231,7 @@ impl Ctx<'_> {
             );
             let (similarity, changed_words) = measure(&d.ops, &d.words);
             if similarity >= 0.5 || w.part {
-                return (d.ops, similarity, changed_words);
+                return (d, similarity, changed_words);
             }
         }
         let ranges = (
@@ -255,11 +263,12 @@ impl Ctx<'_> {
         }
         mark_consequential(&mut d.ops, &self.renumber);
         let (similarity, changed_words) = measure(&d.ops, &d.words);
-        (d.ops, similarity, changed_words)
+        (d, similarity, changed_words)
     }
 
     fn pair(&self, o: &Node, n: &Node, moved: bool, deep: bool, within: Option<&Within>) -> Change {
-        let (ops, similarity, changed_words) = self.ops(o, n, within.filter(|_| !moved));
+        let (d, similarity, changed_words) = self.ops(o, n, within.filter(|_| !moved));
+        let (ops, words) = (d.ops, d.words);
         let modified = ops.iter().any(InlineOp::is_substantive);
         let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
         let mut flags = Vec::new();
@@ -292,6 +301,7 @@ impl Ctx<'_> {
                 .collect();
             let w = Within {
                 ops: &ops,
+                words: &words,
                 ends: &ends,
                 old_start: o.span.start,
                 new_start: n.span.start,

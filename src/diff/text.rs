@@ -639,20 +639,21 @@ pub(crate) fn count_words(s: &str) -> usize {
     n
 }
 
-/// The ops of the sub-ranges `old` and `new` cut out of `ops`, the ops of two enclosing
-/// texts that start at `old_start` and `new_start` (all offsets in the two sources). Every
-/// byte of `old` comes out once as equal or delete and every byte of `new` once as equal or
+/// The ops of the sub-ranges `old` and `new` cut out of `ops` (with `words`, their word
+/// counts, or empty when unknown), the ops of two enclosing texts that start at `old_start`
+/// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as equal or delete and every byte of `new` once as equal or
 /// insert, in order, so the result rebuilds both ranges exactly. Equal text that lies in only
 /// one range becomes a delete or insert (layout when it is white space). Linear in `ops`.
 pub(crate) fn cut(
     ops: &[InlineOp],
+    words: &[usize],
     old_start: usize,
     new_start: usize,
     old: std::ops::Range<usize>,
     new: std::ops::Range<usize>,
 ) -> WordDiff {
     let mut out = WordDiff::default();
-    let emit = |out: &mut WordDiff, from: &InlineOp, op: Op, text: &str| {
+    let emit = |out: &mut WordDiff, from: &InlineOp, op: Op, text: &str, n: usize| {
         if text.is_empty() {
             return;
         }
@@ -662,7 +663,7 @@ pub(crate) fn cut(
             if last.op == op && last.layout == layout && last.consequential == consequential {
                 last.text.push_str(text);
                 if let Some(w) = out.words.last_mut() {
-                    *w += count_words(text);
+                    *w += n;
                 }
                 return;
             }
@@ -673,7 +674,16 @@ pub(crate) fn cut(
             layout,
             consequential,
         });
-        out.words.push(count_words(text));
+        out.words.push(n);
+    };
+    // Words in `text`, a piece of op `k`: the op's own count when the piece is all of it.
+    let known = words.len() == ops.len();
+    let count = |k: usize, text: &str| {
+        if known && text.len() == ops[k].text.len() {
+            words[k]
+        } else {
+            count_words(text)
+        }
     };
     // The part of [at, at + len) inside `r`, relative to `at`.
     let clip = |r: &std::ops::Range<usize>, at: usize, len: usize| {
@@ -682,15 +692,17 @@ pub(crate) fn cut(
         s..e.max(s)
     };
     let (mut po, mut pn) = (old_start, new_start);
-    for o in ops {
+    for (k, o) in ops.iter().enumerate() {
         let len = o.text.len();
         match o.op {
             Op::Delete => {
-                emit(&mut out, o, Op::Delete, &o.text[clip(&old, po, len)]);
+                let piece = &o.text[clip(&old, po, len)];
+                emit(&mut out, o, Op::Delete, piece, count(k, piece));
                 po += len;
             }
             Op::Insert => {
-                emit(&mut out, o, Op::Insert, &o.text[clip(&new, pn, len)]);
+                let piece = &o.text[clip(&new, pn, len)];
+                emit(&mut out, o, Op::Insert, piece, count(k, piece));
                 pn += len;
             }
             Op::Equal => {
@@ -708,7 +720,8 @@ pub(crate) fn cut(
                         (false, true) => Op::Insert,
                         (false, false) => continue,
                     };
-                    emit(&mut out, o, op, &o.text[a..b]);
+                    let piece = &o.text[a..b];
+                    emit(&mut out, o, op, piece, count(k, piece));
                 }
                 po += len;
                 pn += len;

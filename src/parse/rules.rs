@@ -457,6 +457,12 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
 /// case-insensitively (without allocating: this runs on every line). The line's head is
 /// lower-cased once into a buffer on the stack, longer than any phrase.
 fn starts_with_any(line: &str, phrases: &[&str]) -> bool {
+    let Some(first) = line.chars().next().and_then(|c| c.to_lowercase().next()) else {
+        return false;
+    };
+    if !phrases.iter().any(|p| p.starts_with(first)) {
+        return false;
+    }
     let mut buf = [0u8; 64];
     let mut n = 0;
     for c in line.chars().flat_map(char::to_lowercase) {
