@@ -302,12 +302,24 @@ struct FileRef<'a> {
     sha256: &'a str,
 }
 
-/// Reads, parses and prepares for the diff one version; run on its own thread for one of
-/// the two versions. The document takes over the text read, without a copy.
-fn load(path: &str, opts: &InputOpts) -> Result<(treaty_analyser::Parse, diff::Prepared), Error> {
-    let p = treaty_analyser::parse_owned(read_input(path, opts)?);
-    let prepared = diff::Prepared::new(&p.document);
-    Ok((p, prepared))
+/// One version of a diff, read, parsed, hashed and prepared.
+struct Loaded {
+    parse: treaty_analyser::Parse,
+    prepared: diff::Prepared,
+    sha256: String,
+}
+
+/// Reads, parses, hashes and prepares for the diff one version; run on its own thread for
+/// one of the two versions. The document takes over the text read, without a copy.
+fn load(path: &str, opts: &InputOpts) -> Result<Loaded, Error> {
+    let parse = treaty_analyser::parse_owned(read_input(path, opts)?);
+    let prepared = diff::Prepared::new(&parse.document);
+    let sha256 = input::sha256_hex(&parse.document.source);
+    Ok(Loaded {
+        parse,
+        prepared,
+        sha256,
+    })
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -360,10 +372,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 let rn = load(&new, &input);
                 (h.join(), rn)
             });
-            let (po, prep_old) = ro.map_err(|_| {
+            let lo = ro.map_err(|_| {
                 Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
             })??;
-            let (pn, prep_new) = rn?;
+            let ln = rn?;
+            let (po, prep_old, sha_old) = (lo.parse, lo.prepared, lo.sha256);
+            let (pn, prep_new, sha_new) = (ln.parse, ln.prepared, ln.sha256);
             let (old_text, new_text) = (&po.document.source, &pn.document.source);
             let opts = diff::DiffOptions {
                 timeout: std::time::Duration::from_secs_f64(timeout.min(1e6)),
@@ -392,8 +406,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     DiffFormat::Unified => render::diff::unified(old_text, new_text, &old, &new),
                     DiffFormat::Html => render::html::html(
                         &d,
-                        &render::Version::new(&old, old_text, &po.document),
-                        &render::Version::new(&new, new_text, &pn.document),
+                        &render::Version::hashed(&old, old_text, &po.document, sha_old),
+                        &render::Version::hashed(&new, new_text, &pn.document, sha_new),
                         &ro,
                     ),
                     DiffFormat::Docx => {
@@ -406,8 +420,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
                         }
                         let doc = render::docx::docx(
                             &d,
-                            &render::Version::new(&old, old_text, &po.document),
-                            &render::Version::new(&new, new_text, &pn.document),
+                            &render::Version::hashed(&old, old_text, &po.document, sha_old),
+                            &render::Version::hashed(&new, new_text, &pn.document, sha_new),
                             &ro,
                             &render::docx::timestamp(),
                         )?;
@@ -419,11 +433,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
                             schema_version: 1,
                             old: FileRef {
                                 path: &old,
-                                sha256: &input::sha256_hex(old_text),
+                                sha256: &sha_old,
                             },
                             new: FileRef {
                                 path: &new,
-                                sha256: &input::sha256_hex(new_text),
+                                sha256: &sha_new,
                             },
                             summary: &d.summary,
                             changes: &d.changes,

@@ -21,6 +21,16 @@ pub struct Version<'a> {
 impl<'a> Version<'a> {
     /// Describes a parsed version.
     pub fn new(path: &'a str, text: &'a str, doc: &crate::tree::Document) -> Self {
+        Self::hashed(path, text, doc, crate::input::sha256_hex(text))
+    }
+
+    /// [`Version::new`] with the text's hex SHA-256 computed beforehand.
+    pub fn hashed(
+        path: &'a str,
+        text: &'a str,
+        doc: &crate::tree::Document,
+        sha256: String,
+    ) -> Self {
         let title = doc
             .root
             .children
@@ -35,7 +45,7 @@ impl<'a> Version<'a> {
         Version {
             path,
             text,
-            sha256: crate::input::sha256_hex(text),
+            sha256,
             title,
         }
     }
