@@ -292,8 +292,9 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
 /// An inverted index from shingle to the units that have it, in two flat arrays (one hash
 /// map entry per distinct shingle, no list allocated per shingle).
 struct Postings {
-    /// Shingle → (last posting, number of postings).
-    heads: FxHashMap<u64, (u32, u32)>,
+    /// Shingle → (last posting, number of postings, bit position given by
+    /// [`Postings::number_frequent`] or `u32::MAX`).
+    heads: FxHashMap<u64, (u32, u32, u32)>,
     /// Postings: (unit, previous posting of the same shingle or `u32::MAX`).
     list: Vec<(u32, u32)>,
     /// One bit per shingle hash (a Bloom filter with one function): most shingles looked up
@@ -313,7 +314,7 @@ fn filter_bit(s: u64) -> u64 {
 impl Postings {
     /// Indexes the shingles of `units` (as (unit index, shingles)).
     fn new<'u>(units: impl Iterator<Item = (usize, &'u [u64])>, size: usize) -> Self {
-        let mut heads: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut heads: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::default();
         heads.reserve(size);
         let mut list = Vec::with_capacity(size);
         let mut bits = vec![0u64; (FILTER_BITS / 64) as usize];
@@ -322,30 +323,51 @@ impl Postings {
                 let b = filter_bit(s);
                 bits[(b / 64) as usize] |= 1 << (b % 64);
                 let at = list.len() as u32;
-                let e = heads.entry(s).or_insert((u32::MAX, 0));
+                let e = heads.entry(s).or_insert((u32::MAX, 0, u32::MAX));
                 list.push((k as u32, e.0));
-                *e = (at, e.1 + 1);
+                (e.0, e.1) = (at, e.1 + 1);
             }
         }
         Postings { heads, list, bits }
     }
 
-    /// The units that have shingle `s`.
-    fn units(&self, s: u64) -> impl Iterator<Item = usize> + '_ {
-        self.units_if_rare(s, u32::MAX)
-    }
-
     /// Number of units that have shingle `s`.
     fn count(&self, s: u64) -> u32 {
-        self.heads.get(&s).map_or(0, |e| e.1)
+        self.head(s).map_or(0, |e| e.1)
+    }
+
+    /// Gives each shingle that more than `cap` units have a bit position; returns how many.
+    fn number_frequent(&mut self, cap: u32) -> usize {
+        let mut n = 0;
+        for e in self.heads.values_mut() {
+            if e.1 > cap {
+                e.2 = n;
+                n += 1;
+            }
+        }
+        n as usize
+    }
+
+    /// The entry of shingle `s`: (last posting, count, bit position or `u32::MAX`).
+    fn head(&self, s: u64) -> Option<(u32, u32, u32)> {
+        let b = filter_bit(s);
+        let maybe = self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
+        maybe.then(|| self.heads.get(&s).copied()).flatten()
+    }
+
+    /// The units of the postings from `last` back.
+    fn walk(&self, mut at: u32) -> impl Iterator<Item = usize> + '_ {
+        std::iter::from_fn(move || {
+            let &(k, prev) = self.list.get(at as usize)?;
+            at = prev;
+            Some(k as usize)
+        })
     }
 
     /// The units that have shingle `s`, or none when more than `cap` have it.
     fn units_if_rare(&self, s: u64, cap: u32) -> impl Iterator<Item = usize> + '_ {
-        let b = filter_bit(s);
-        let maybe = self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
-        let mut at = match maybe.then(|| self.heads.get(&s)).flatten() {
-            Some(&(last, n)) if n <= cap => last,
+        let mut at = match self.head(s) {
+            Some((last, n, _)) if n <= cap => last,
             _ => u32::MAX,
         };
         std::iter::from_fn(move || {
@@ -374,64 +396,59 @@ fn score_pairs(
 ) -> Vec<(f64, usize, usize)> {
     let open = || new.iter().enumerate().filter(|&(j, _)| !n_used[j]);
     let size = open().map(|(_, u)| u.shingles.len()).sum();
-    let index = Postings::new(open().map(|(j, u)| (j, &u.shingles[..])), size);
+    let mut index = Postings::new(open().map(|(j, u)| (j, &u.shingles[..])), size);
     let n_open = n_used.iter().filter(|&&u| !u).count();
     let cap = (n_open / 16).max(16) as u32;
     // Frequent shingles get a bit position.
-    let mut bit: FxHashMap<u64, usize> = FxHashMap::default();
-    for (&s, &(_, count)) in &index.heads {
-        if count > cap {
-            let b = bit.len();
-            bit.insert(s, b);
-        }
-    }
-    let words = bit.len().div_ceil(64);
-    let bits_of = |u: &Unit| -> Vec<u64> {
-        let mut v = vec![0u64; words];
-        if words > 0 {
-            for s in &u.shingles {
-                if let Some(&b) = bit.get(s) {
-                    v[b / 64] |= 1 << (b % 64);
+    let words = index.number_frequent(cap).div_ceil(64);
+    let mut new_bits = vec![0u64; words * new.len()];
+    if words > 0 {
+        for (j, u) in open() {
+            for &s in &u.shingles {
+                if let Some((_, _, b)) = index.head(s).filter(|h| h.2 != u32::MAX) {
+                    new_bits[j * words + b as usize / 64] |= 1 << (b % 64);
                 }
             }
         }
-        v
-    };
-    let new_bits: Vec<Vec<u64>> = new
-        .iter()
-        .enumerate()
-        .map(|(j, u)| if n_used[j] { Vec::new() } else { bits_of(u) })
-        .collect();
+    }
     let mut scored = Vec::new();
     let mut shared = vec![0u32; new.len()];
     let mut touched: Vec<usize> = Vec::new();
+    let mut ob = vec![0u64; words];
     for (i, u) in old.iter().enumerate() {
         if o_used[i] || u.shingles.is_empty() {
             continue;
         }
-        let ob = bits_of(u);
-        let n_frequent: u32 = ob.iter().map(|w| w.count_ones()).sum();
-        for s in &u.shingles {
-            if bit.contains_key(s) {
-                continue;
-            }
-            for j in index.units(*s) {
-                if shared[j] == 0 {
-                    touched.push(j);
+        // One probe per shingle: a frequent one sets its bit, a rare one counts its units.
+        ob.fill(0);
+        let mut n_frequent = 0;
+        for &s in &u.shingles {
+            match index.head(s) {
+                Some((_, _, b)) if b != u32::MAX => {
+                    ob[b as usize / 64] |= 1 << (b % 64);
+                    n_frequent += 1;
                 }
-                shared[j] += 1;
+                Some((last, _, _)) => {
+                    for j in index.walk(last) {
+                        if shared[j] == 0 {
+                            touched.push(j);
+                        }
+                        shared[j] += 1;
+                    }
+                }
+                None => {}
             }
         }
         // A unit made only of frequent shingles (a short formula) has no rare shingle to
         // find its partners by: every open new unit is then a candidate.
-        if n_frequent as usize == u.shingles.len() {
+        if n_frequent == u.shingles.len() {
             touched.extend((0..new.len()).filter(|&j| !n_used[j]));
         }
         for &j in &touched {
             let rare = std::mem::take(&mut shared[j]) as usize;
             let frequent: u32 = ob
                 .iter()
-                .zip(&new_bits[j])
+                .zip(&new_bits[j * words..(j + 1) * words])
                 .map(|(a, b)| (a & b).count_ones())
                 .sum();
             let c = rare + frequent as usize;
