@@ -12,7 +12,8 @@ pub(crate) struct Unit {
     pub number: Option<String>,
     /// Hash of the content words, for identity.
     pub hash: u64,
-    /// Sorted, deduplicated hashes of word bigrams (unigrams for one-word texts).
+    /// Sorted, deduplicated keys of word bigrams (the two word hashes side by side; one word
+    /// hash for one-word texts).
     pub shingles: Vec<u64>,
 }
 
@@ -37,7 +38,10 @@ impl Unit {
         let mut shingles: Vec<u64> = if hs.len() < 2 {
             hs.iter().map(|&h| u64::from(h)).collect()
         } else {
-            hs.windows(2).map(combine).collect()
+            // Two 32-bit word hashes side by side are the bigram's 64-bit key as they are.
+            hs.windows(2)
+                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+                .collect()
         };
         shingles.sort_unstable();
         shingles.dedup();
