@@ -239,7 +239,7 @@ fn write_out(
         })?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, sink);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, sink);
     let result = f(&mut w).and_then(|_| w.flush());
     match result {
         Ok(()) => Ok(()),
