@@ -106,6 +106,45 @@ fn identical_files_exit_0() {
     treaty().args(["diff", V1, "missing.txt"]).assert().code(2);
 }
 
+/// A preparation made from another text (here: the versions swapped, or one edited after
+/// preparing) is not used: the result is that of a plain diff.
+#[test]
+fn mismatched_preparations_are_made_again() {
+    let old = std::fs::read_to_string("fixtures/security-draft.v1.txt").unwrap();
+    let new = std::fs::read_to_string("fixtures/security-draft.v2.txt").unwrap();
+    let (po, mut pn) = (parse(&old), parse(&new));
+    let opts = DiffOptions::default();
+    let plain = diff::diff(&po.document, &pn.document, &opts);
+    let swapped = diff::diff_prepared(
+        &po.document,
+        diff::Prepared::new(&pn.document),
+        &pn.document,
+        diff::Prepared::new(&po.document),
+        &opts,
+    );
+    assert_eq!(swapped, plain);
+    // Same length and place in memory, other bytes: prepared while a "Parties" read
+    // "PARTIES", then changed back in place. Used, the stale hashes would show a change
+    // there that the texts do not have.
+    let at = pn
+        .document
+        .source
+        .find("Parties")
+        .expect("the fixture names the Parties");
+    pn.document.source[at..at + 7].make_ascii_uppercase();
+    let stale = diff::Prepared::new(&pn.document);
+    pn.document.source[at + 1..at + 7].make_ascii_lowercase();
+    let edited = diff::diff_prepared(
+        &po.document,
+        diff::Prepared::new(&po.document),
+        &pn.document,
+        stale,
+        &opts,
+    );
+    assert_eq!(edited, diff::diff(&po.document, &pn.document, &opts));
+    assert!(diff::check_reconstruction(&edited, &old, &pn.document.source).is_ok());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 

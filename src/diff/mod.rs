@@ -652,8 +652,16 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
 pub struct Prepared {
     toks: text::Tokenized,
     units: Vec<align::Unit>,
-    /// Where and how long the source was, to recognise the document it was made from.
-    source: (usize, usize),
+    /// Length and hash of the source, to recognise the text it was made from.
+    source: (usize, u64),
+}
+
+/// Length and FxHash of a text: a preparation is used only with the text it was made from.
+fn fingerprint(text: &str) -> (usize, u64) {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(text.as_bytes());
+    (text.len(), h.finish())
 }
 
 impl Prepared {
@@ -669,13 +677,13 @@ impl Prepared {
         Prepared {
             toks,
             units,
-            source: (doc.source.as_ptr() as usize, doc.source.len()),
+            source: fingerprint(&doc.source),
         }
     }
 
-    /// True when this was made from `doc`'s text.
+    /// True when this was made from `doc`'s text (the same length and hash).
     fn is_of(&self, doc: &Document) -> bool {
-        self.source == (doc.source.as_ptr() as usize, doc.source.len())
+        self.source == fingerprint(&doc.source)
     }
 }
 
@@ -695,7 +703,8 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
 }
 
 /// [`diff`] of two versions prepared beforehand (see [`Prepared`]). A preparation that was
-/// not made from the document given with it is made again.
+/// not made from the text of the document given with it (another document, or this one
+/// edited since) is made again.
 pub fn diff_prepared(
     old: &Document,
     old_prep: Prepared,
