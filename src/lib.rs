@@ -11,7 +11,7 @@
 //! assert_eq!(art.heading.as_deref(), Some("Scope"));
 //! ```
 //!
-//! Modules: [`span`] (byte spans, line index), [`tree`] (document tree), [`parse`] (the
+//! Modules: [`span`] (byte spans, line index), [`tree`] (document tree), [`parse`](mod@parse) (the
 //! parser), [`number`] (designations), [`diag`] (diagnostics).
 
 pub mod cite;

@@ -166,7 +166,7 @@ pub fn spelled_value(s: &str) -> Option<u32> {
 pub struct Designation {
     /// Normalized text: "7", "1.2", "XXIV", "5bis", "A-01", "35A"; "1" for "premier" or "ONE".
     pub text: String,
-    /// Numeric components for ordering: "3.2" is [3, 2], "XXIV" is [24], "A-01" is [1, 1].
+    /// Numeric components for ordering: "3.2" is `[3, 2]`, "XXIV" is `[24]`, "A-01" is `[1, 1]`.
     pub key: Vec<u32>,
     /// Rank of an insertion suffix: 0 none, 1 "bis" or "A", 2 "ter" or "B", …
     pub suffix: u8,
