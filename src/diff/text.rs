@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use similar::{Algorithm, DiffOp};
+use similar::{Algorithm, DiffTag};
 use std::hash::Hasher;
 use std::time::Instant;
 
@@ -158,12 +158,11 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     }
 }
 
-/// Splits `s` into tokens (see [`scan`]); returns them with the end of the last one.
-pub(crate) fn tokenize(s: &str) -> (Vec<Token>, usize) {
+/// Splits `s` into tokens (see [`scan`]).
+pub(crate) fn tokenize(s: &str) -> Vec<Token> {
     let mut toks = Vec::with_capacity(s.len() / 5);
     scan(s, |start, end, _| toks.push(Token { start, end }));
-    let last_end = toks.last().map_or(0, |t| t.end);
-    (toks, last_end)
+    toks
 }
 
 /// The result of [`diff_words`].
@@ -282,27 +281,38 @@ fn needs_folding(w: &str) -> bool {
     w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii())
 }
 
-/// Hash of a word compared case-insensitively (the hash of its lower-case form). Short
-/// words are lower-cased into a buffer on the stack.
+/// Hash of a word compared case-insensitively (the hash of its lower-case form).
 pub(crate) fn folded_hash(w: &str) -> u32 {
     let mut h = rustc_hash::FxHasher::default();
     if !needs_folding(w) {
         h.write(w.as_bytes());
-        return fold64(h.finish());
+    } else {
+        let mut buf = [0u8; 256];
+        match lower_into(w, &mut buf) {
+            Some(n) => h.write(&buf[..n]),
+            // A very long word: lower-cased on the heap, character by character as above.
+            None => h.write(
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+                    .as_bytes(),
+            ),
+        }
     }
-    let mut buf = [0u8; 256];
-    let mut n = 0;
+    fold64(h.finish())
+}
+
+/// Writes `w` lower-cased into `buf`; returns its length, or `None` when it does not fit.
+/// ASCII, and the capitals of Latin-1 and basic Cyrillic, are lower-cased by offset; other
+/// characters by Unicode's mapping.
+fn lower_into(w: &str, buf: &mut [u8]) -> Option<usize> {
     let b = w.as_bytes();
-    let mut i = 0;
+    let (mut i, mut n) = (0, 0);
     while i < b.len() {
         if n + 4 > buf.len() {
-            // A very long word: lower-case it on the heap.
-            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
-            h.write(lower.as_bytes());
-            return fold64(h.finish());
+            return None;
         }
         let x = b[i];
-        // ASCII, and the capitals of Latin-1 and basic Cyrillic, are lower-cased by offset.
         let pair = match (x, b.get(i + 1).copied()) {
             (0xC3, Some(y @ 0x80..=0x9E)) if y != 0x97 => Some([0xC3, y + 0x20]),
             (0xD0, Some(y @ 0x90..=0x9F)) => Some([0xD0, y + 0x20]),
@@ -323,16 +333,13 @@ pub(crate) fn folded_hash(w: &str) -> u32 {
             i += c.len_utf8();
             for l in c.to_lowercase() {
                 if n + 4 > buf.len() {
-                    let lower: String = w.chars().flat_map(char::to_lowercase).collect();
-                    h.write(lower.as_bytes());
-                    return fold64(h.finish());
+                    return None;
                 }
                 n += l.encode_utf8(&mut buf[n..]).len();
             }
         }
     }
-    h.write(&buf[..n]);
-    fold64(h.finish())
+    Some(n)
 }
 
 /// One side of a word diff: a byte range of a source with its tokens and their ids.
@@ -380,8 +387,7 @@ impl Side<'_> {
 /// numbers, not strings. With a `deadline`, `similar` may return a coarser (still exact)
 /// diff, and [`WordDiff::timed_out`] says so.
 pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
-    let (ot, _) = tokenize(old);
-    let (nt, _) = tokenize(new);
+    let (ot, nt) = (tokenize(old), tokenize(new));
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let oi = intern(&mut ids, &ot, old);
     let ni = intern(&mut ids, &nt, new);
@@ -411,7 +417,8 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
 const MIN_CLAUSE: usize = 6;
 
 /// Clauses of one side for [`anchored_ops`]: the token index where each clause ends (at
-/// a full stop, semicolon or colon after at least [`MIN_CLAUSE`] tokens, or at the end) and a hash of its token ids.
+/// a full stop, semicolon or colon after at least [`MIN_CLAUSE`] tokens, or at the end) and
+/// a hash of its token ids.
 fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
     let b = side.src.as_bytes();
     let (mut ends, mut hashes) = (Vec::new(), Vec::new());
@@ -435,105 +442,46 @@ fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
     (ends, hashes)
 }
 
+/// One step of a token diff: its kind and the token ranges it covers on each side.
+type Step = (DiffTag, std::ops::Range<usize>, std::ops::Range<usize>);
+
 /// The token diff of two sides, anchored on identical clauses as `git diff --word-diff`
 /// is on identical lines: clauses are diffed first, then words only inside the runs of
 /// clauses that differ. Unchanged sentences thus cost one comparison each rather than a
 /// pass of the word diff. Equal clauses are matched by hash; their tokens are still checked
-/// one by one by the caller.
-fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<DiffOp> {
-    let ((oe, oh), (ne, nh)) = (clauses(o), clauses(n));
-    if oe.len() < 3 || ne.len() < 3 {
-        return similar::capture_diff_slices_deadline(Algorithm::Myers, o.ids, n.ids, deadline);
-    }
-    let start = |ends: &[usize], k: usize| if k == 0 { 0 } else { ends[k - 1] };
-    let mut out = Vec::new();
-    let words = |out: &mut Vec<DiffOp>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
+/// by the caller.
+fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<Step> {
+    // The word diff of tokens `a` against tokens `b`, in token indexes of the two sides.
+    let words = |out: &mut Vec<Step>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
         let (da, db) = (a.start, b.start);
         let sub =
             similar::capture_diff_slices_deadline(Algorithm::Myers, &o.ids[a], &n.ids[b], deadline);
-        out.extend(sub.into_iter().map(|op| shift(op, da, db)));
+        out.extend(sub.iter().map(|op| {
+            let (tag, x, y) = op.as_tag_tuple();
+            (tag, x.start + da..x.end + da, y.start + db..y.end + db)
+        }));
+    };
+    let mut out = Vec::new();
+    let ((oe, oh), (ne, nh)) = (clauses(o), clauses(n));
+    if oe.len() < 3 || ne.len() < 3 {
+        words(&mut out, 0..o.ids.len(), 0..n.ids.len());
+        return out;
+    }
+    // Clause range `r` as a token range.
+    let tokens = |ends: &[usize], r: std::ops::Range<usize>| {
+        let at = |k: usize| if k == 0 { 0 } else { ends[k - 1] };
+        at(r.start)..at(r.end)
     };
     for op in similar::capture_diff_slices_deadline(Algorithm::Myers, &oh, &nh, deadline) {
-        let (oi, ol, ni, nl) = match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => (old_index, len, new_index, len),
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index, old_len, new_index, 0),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, 0, new_index, new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (old_index, old_len, new_index, new_len),
-        };
-        let a = start(&oe, oi)..start(&oe, oi + ol);
-        let b = start(&ne, ni)..start(&ne, ni + nl);
-        if matches!(op, DiffOp::Equal { .. }) && a.len() == b.len() {
-            out.push(DiffOp::Equal {
-                old_index: a.start,
-                new_index: b.start,
-                len: a.len(),
-            });
+        let (tag, x, y) = op.as_tag_tuple();
+        let (a, b) = (tokens(&oe, x), tokens(&ne, y));
+        if tag == DiffTag::Equal && a.len() == b.len() {
+            out.push((DiffTag::Equal, a, b));
         } else {
             words(&mut out, a, b);
         }
     }
     out
-}
-
-/// `op` with its old indexes moved by `da` and its new indexes by `db`.
-fn shift(op: DiffOp, da: usize, db: usize) -> DiffOp {
-    match op {
-        DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } => DiffOp::Equal {
-            old_index: old_index + da,
-            new_index: new_index + db,
-            len,
-        },
-        DiffOp::Delete {
-            old_index,
-            old_len,
-            new_index,
-        } => DiffOp::Delete {
-            old_index: old_index + da,
-            old_len,
-            new_index: new_index + db,
-        },
-        DiffOp::Insert {
-            old_index,
-            new_index,
-            new_len,
-        } => DiffOp::Insert {
-            old_index: old_index + da,
-            new_index: new_index + db,
-            new_len,
-        },
-        DiffOp::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } => DiffOp::Replace {
-            old_index: old_index + da,
-            old_len,
-            new_index: new_index + db,
-            new_len,
-        },
-    }
 }
 
 /// Token count up to which a word diff runs without looking at the clock.
@@ -563,25 +511,17 @@ pub(crate) fn diff_sides(
         timed_out: deadline.is_some_and(|d| Instant::now() > d),
         ..WordDiff::default()
     };
-    for op in &ops {
-        match *op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
+    for (tag, x, y) in ops {
+        match tag {
+            DiffTag::Equal => {
                 // Usually the run is the same bytes on both sides, white space included: one
                 // comparison and one op then (the per-token walk below gives the same ops).
-                let (a, b) = (
-                    o.run(old_index, old_index + len),
-                    n.run(new_index, new_index + len),
-                );
+                let (a, b) = (o.run(x.start, x.end), n.run(y.start, y.end));
                 if a == b {
-                    out.push(Op::Equal, a, len, false);
+                    out.push(Op::Equal, a, x.len(), false);
                     continue;
                 }
-                for k in 0..len {
-                    let (i, j) = (old_index + k, new_index + k);
+                for (i, j) in x.zip(y) {
                     let (a, b) = (&o.toks[i], &n.toks[j]);
                     let text = &o.src[a.start..a.end];
                     if text != &n.src[b.start..b.end] {
@@ -591,40 +531,10 @@ pub(crate) fn diff_sides(
                     out.push(Op::Equal, text, 1, false);
                 }
             }
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => out.push(
-                Op::Delete,
-                o.run(old_index, old_index + old_len),
-                old_len,
-                false,
-            ),
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => out.push(
-                Op::Insert,
-                n.run(new_index, new_index + new_len),
-                new_len,
-                false,
-            ),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                out.push(
-                    Op::Delete,
-                    o.run(old_index, old_index + old_len),
-                    old_len,
-                    false,
-                );
-                out.push(
-                    Op::Insert,
-                    n.run(new_index, new_index + new_len),
-                    new_len,
-                    false,
-                );
+            // A replacement is a deletion then an insertion; either part may be empty.
+            DiffTag::Delete | DiffTag::Insert | DiffTag::Replace => {
+                out.push(Op::Delete, o.run(x.start, x.end), x.len(), false);
+                out.push(Op::Insert, n.run(y.start, y.end), y.len(), false);
             }
         }
     }
@@ -641,8 +551,9 @@ pub(crate) fn count_words(s: &str) -> usize {
 
 /// The ops of the sub-ranges `old` and `new` cut out of `ops` (with `words`, their word
 /// counts, or empty when unknown), the ops of two enclosing texts that start at `old_start`
-/// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as equal or delete and every byte of `new` once as equal or
-/// insert, in order, so the result rebuilds both ranges exactly. Equal text that lies in only
+/// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as
+/// equal or delete and every byte of `new` once as equal or insert, in order, so the result
+/// rebuilds both ranges exactly. Equal text that lies in only
 /// one range becomes a delete or insert (layout when it is white space). Linear in `ops`.
 pub(crate) fn cut(
     ops: &[InlineOp],
@@ -761,7 +672,7 @@ pub fn new_text(ops: &[InlineOp]) -> String {
 
 /// Word tokens of `s` (no white space), for similarity measures.
 pub fn words(s: &str) -> Vec<&str> {
-    let (t, _) = tokenize(s);
+    let t = tokenize(s);
     t.iter().map(|t| &s[t.start..t.end]).collect()
 }
 
@@ -797,7 +708,7 @@ mod tests {
             s in "[a-zA-Z0-9 '’.,;:()\\n\\t\u{a0}\u{2003}àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐ҂ΣσςΩ\u{300}«»—一]{0,40}"
         ) {
             let fast: Vec<(usize, usize)> =
-                tokenize(&s).0.iter().map(|t| (t.start, t.end)).collect();
+                tokenize(&s).iter().map(|t| (t.start, t.end)).collect();
             prop_assert_eq!(fast, reference_tokens(&s));
         }
 
