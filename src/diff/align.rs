@@ -128,10 +128,9 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
     // repeated n times (50 000 articles "Article 1 [Deleted]") costs n log n, not n².
     // When no text occurs on both sides (every article edited) there is nothing to diff.
     let old_hashes: FxHashSet<u64> = old.iter().map(|u| u.hash).collect();
-    let any_common = new.iter().any(|u| old_hashes.contains(&u.hash));
-    let oh: Vec<u64> = old.iter().map(|u| u.hash).collect();
-    let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
-    let equal = if any_common {
+    let equal = if new.iter().any(|u| old_hashes.contains(&u.hash)) {
+        let oh: Vec<u64> = old.iter().map(|u| u.hash).collect();
+        let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
         similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &oh, &nh, deadline)
     } else {
         Vec::new()
@@ -296,14 +295,24 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
 /// An inverted index from shingle to the units that have it, in two flat arrays (one hash
 /// map entry per distinct shingle, no list allocated per shingle).
 struct Postings {
-    /// Shingle → (last posting, number of postings, bit position given by
-    /// [`Postings::number_frequent`] or `u32::MAX`).
-    heads: FxHashMap<u64, (u32, u32, u32)>,
+    /// Shingle → its entry.
+    heads: FxHashMap<u64, Head>,
     /// Postings: (unit, previous posting of the same shingle or `u32::MAX`).
     list: Vec<(u32, u32)>,
     /// One bit per shingle hash (a Bloom filter with one function): most shingles looked up
     /// are in no indexed unit, and this answers for them without a hash-map probe.
     bits: Vec<u64>,
+}
+
+/// The index entry of one shingle.
+#[derive(Clone, Copy)]
+struct Head {
+    /// Its last posting (postings are chained backwards).
+    last: u32,
+    /// Number of units that have it.
+    count: u32,
+    /// Its bit position when frequent (see [`Postings::number_frequent`]), else `u32::MAX`.
+    bit: u32,
 }
 
 /// Bits of [`Postings::bits`] (2¹⁸: 32 KiB).
@@ -318,7 +327,7 @@ fn filter_bit(s: u64) -> u64 {
 impl Postings {
     /// Indexes the shingles of `units` (as (unit index, shingles)).
     fn new<'u>(units: impl Iterator<Item = (usize, &'u [u64])>, size: usize) -> Self {
-        let mut heads: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::default();
+        let mut heads: FxHashMap<u64, Head> = FxHashMap::default();
         heads.reserve(size);
         let mut list = Vec::with_capacity(size);
         let mut bits = vec![0u64; (FILTER_BITS / 64) as usize];
@@ -327,9 +336,14 @@ impl Postings {
                 let b = filter_bit(s);
                 bits[(b / 64) as usize] |= 1 << (b % 64);
                 let at = list.len() as u32;
-                let e = heads.entry(s).or_insert((u32::MAX, 0, u32::MAX));
-                list.push((k as u32, e.0));
-                (e.0, e.1) = (at, e.1 + 1);
+                let e = heads.entry(s).or_insert(Head {
+                    last: u32::MAX,
+                    count: 0,
+                    bit: u32::MAX,
+                });
+                list.push((k as u32, e.last));
+                e.last = at;
+                e.count += 1;
             }
         }
         Postings { heads, list, bits }
@@ -337,29 +351,29 @@ impl Postings {
 
     /// Number of units that have shingle `s`.
     fn count(&self, s: u64) -> u32 {
-        self.head(s).map_or(0, |e| e.1)
+        self.head(s).map_or(0, |e| e.count)
     }
 
     /// Gives each shingle that more than `cap` units have a bit position; returns how many.
     fn number_frequent(&mut self, cap: u32) -> usize {
         let mut n = 0;
         for e in self.heads.values_mut() {
-            if e.1 > cap {
-                e.2 = n;
+            if e.count > cap {
+                e.bit = n;
                 n += 1;
             }
         }
         n as usize
     }
 
-    /// The entry of shingle `s`: (last posting, count, bit position or `u32::MAX`).
-    fn head(&self, s: u64) -> Option<(u32, u32, u32)> {
+    /// The entry of shingle `s`, if any unit has it.
+    fn head(&self, s: u64) -> Option<Head> {
         let b = filter_bit(s);
         let maybe = self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
         maybe.then(|| self.heads.get(&s).copied()).flatten()
     }
 
-    /// The units of the postings from `last` back.
+    /// The units of the postings from `at` back.
     fn walk(&self, mut at: u32) -> impl Iterator<Item = usize> + '_ {
         std::iter::from_fn(move || {
             let &(k, prev) = self.list.get(at as usize)?;
@@ -370,15 +384,11 @@ impl Postings {
 
     /// The units that have shingle `s`, or none when more than `cap` have it.
     fn units_if_rare(&self, s: u64, cap: u32) -> impl Iterator<Item = usize> + '_ {
-        let mut at = match self.head(s) {
-            Some((last, n, _)) if n <= cap => last,
-            _ => u32::MAX,
-        };
-        std::iter::from_fn(move || {
-            let &(k, prev) = self.list.get(at as usize)?;
-            at = prev;
-            Some(k as usize)
-        })
+        let last = self
+            .head(s)
+            .filter(|e| e.count <= cap)
+            .map_or(u32::MAX, |e| e.last);
+        self.walk(last)
     }
 }
 
@@ -409,7 +419,7 @@ fn score_pairs(
     if words > 0 {
         for (j, u) in open() {
             for &s in &u.shingles {
-                if let Some((_, _, b)) = index.head(s).filter(|h| h.2 != u32::MAX) {
+                if let Some(b) = index.head(s).map(|e| e.bit).filter(|&b| b != u32::MAX) {
                     new_bits[j * words + b as usize / 64] |= 1 << (b % 64);
                 }
             }
@@ -428,12 +438,12 @@ fn score_pairs(
         let mut n_frequent = 0;
         for &s in &u.shingles {
             match index.head(s) {
-                Some((_, _, b)) if b != u32::MAX => {
-                    ob[b as usize / 64] |= 1 << (b % 64);
+                Some(e) if e.bit != u32::MAX => {
+                    ob[e.bit as usize / 64] |= 1 << (e.bit % 64);
                     n_frequent += 1;
                 }
-                Some((last, _, _)) => {
-                    for j in index.walk(last) {
+                Some(e) => {
+                    for j in index.walk(e.last) {
                         if shared[j] == 0 {
                             touched.push(j);
                         }
