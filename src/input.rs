@@ -6,17 +6,18 @@ use crate::error::{Error, ErrorKind};
 /// Default size limit for one input: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// [`decode`] of bytes the text may take over: valid UTF-8 (the usual case) becomes the
-/// text without a copy.
+/// [`decode`] of bytes the text may take over: valid UTF-8 without NUL bytes (the usual
+/// case) becomes the text without a copy; anything else goes through [`decode`] (a UTF-16
+/// byte-order mark is never valid UTF-8).
 pub fn decode_vec(bytes: Vec<u8>, path: &str, encoding: Option<&str>) -> Result<String, Error> {
-    let utf8_candidate = encoding.is_none()
-        && !bytes.starts_with(&[0xFF, 0xFE])
-        && !bytes.starts_with(&[0xFE, 0xFF])
-        && memchr::memchr(0, &bytes).is_none();
-    if utf8_candidate {
-        return String::from_utf8(bytes).or_else(|e| decode(e.as_bytes(), path, None));
+    if encoding.is_some() {
+        return decode(&bytes, path, encoding);
     }
-    decode(&bytes, path, encoding)
+    match String::from_utf8(bytes) {
+        Ok(text) if memchr::memchr(0, text.as_bytes()).is_none() => Ok(text),
+        Ok(text) => decode(text.as_bytes(), path, None),
+        Err(e) => decode(e.as_bytes(), path, None),
+    }
 }
 
 /// Decodes `bytes` read from `path` as UTF-8 (a UTF-8 BOM is kept so spans index the
