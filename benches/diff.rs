@@ -41,6 +41,16 @@ fn bench_phases(c: &mut Criterion) {
             black_box(treaty_analyser::parse(black_box(&new)));
         })
     });
+    g.bench_function("prepare_both", |b| {
+        b.iter(|| {
+            black_box(treaty_analyser::diff::Prepared::new(black_box(
+                &po.document,
+            )));
+            black_box(treaty_analyser::diff::Prepared::new(black_box(
+                &pn.document,
+            )));
+        })
+    });
     g.bench_function("diff", |b| {
         b.iter(|| {
             black_box(treaty_analyser::diff::diff(

@@ -12,9 +12,9 @@ pub(crate) struct Unit {
     pub number: Option<String>,
     /// Hash of the content words, for identity.
     pub hash: u64,
-    /// Sorted, deduplicated keys of word bigrams (the two word hashes side by side; one word
-    /// hash for one-word texts).
-    pub shingles: Vec<u64>,
+    /// Sorted, deduplicated keys of word bigrams (see [`bigram`]; the word hash itself for
+    /// one-word texts).
+    pub shingles: Vec<u32>,
 }
 
 /// Hash of a sequence of hashes.
@@ -35,13 +35,10 @@ impl Unit {
 
     /// Builds a unit from its number and the case-folded hashes of its content words.
     pub fn from_hashes(number: Option<String>, hs: &[u32]) -> Self {
-        let mut shingles: Vec<u64> = if hs.len() < 2 {
-            hs.iter().map(|&h| u64::from(h)).collect()
+        let mut shingles: Vec<u32> = if hs.len() < 2 {
+            hs.to_vec()
         } else {
-            // Two 32-bit word hashes side by side are the bigram's 64-bit key as they are.
-            hs.windows(2)
-                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
-                .collect()
+            hs.windows(2).map(|w| bigram(w[0], w[1])).collect()
         };
         shingles.sort_unstable();
         shingles.dedup();
@@ -53,7 +50,14 @@ impl Unit {
     }
 }
 
-fn common(a: &[u64], b: &[u64]) -> usize {
+/// The 32-bit key of a word bigram from its two word hashes (order matters). Keys of 32 bits
+/// sort and index at half the cost of 64; a chance collision of two bigrams adds one shared
+/// shingle to a similarity, which no threshold notices.
+fn bigram(a: u32, b: u32) -> u32 {
+    (a ^ b.rotate_left(13)).wrapping_mul(0x9E37_79B1)
+}
+
+fn common(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -296,7 +300,7 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
 /// map entry per distinct shingle, no list allocated per shingle).
 struct Postings {
     /// Shingle → its entry.
-    heads: FxHashMap<u64, Head>,
+    heads: FxHashMap<u32, Head>,
     /// Postings: (unit, previous posting of the same shingle or `u32::MAX`).
     list: Vec<(u32, u32)>,
     /// One bit per shingle hash (a Bloom filter with one function): most shingles looked up
@@ -318,16 +322,15 @@ struct Head {
 /// Bits of [`Postings::bits`] (2¹⁸: 32 KiB).
 const FILTER_BITS: u64 = 1 << 18;
 
-/// The filter bit of a shingle: its bits mixed, then the top 18 (one-word shingles are
-/// 32-bit hashes, so neither end of a shingle alone is well spread).
-fn filter_bit(s: u64) -> u64 {
-    (s ^ (s >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 18)
+/// The filter bit of a shingle: its bits mixed, then the top 18.
+fn filter_bit(s: u32) -> u64 {
+    u64::from(s.wrapping_mul(0x85EB_CA6B) >> (32 - 18))
 }
 
 impl Postings {
     /// Indexes the shingles of `units` (as (unit index, shingles)).
-    fn new<'u>(units: impl Iterator<Item = (usize, &'u [u64])>, size: usize) -> Self {
-        let mut heads: FxHashMap<u64, Head> = FxHashMap::default();
+    fn new<'u>(units: impl Iterator<Item = (usize, &'u [u32])>, size: usize) -> Self {
+        let mut heads: FxHashMap<u32, Head> = FxHashMap::default();
         heads.reserve(size);
         let mut list = Vec::with_capacity(size);
         let mut bits = vec![0u64; (FILTER_BITS / 64) as usize];
@@ -350,7 +353,7 @@ impl Postings {
     }
 
     /// Number of units that have shingle `s`.
-    fn count(&self, s: u64) -> u32 {
+    fn count(&self, s: u32) -> u32 {
         self.head(s).map_or(0, |e| e.count)
     }
 
@@ -367,7 +370,7 @@ impl Postings {
     }
 
     /// The entry of shingle `s`, if any unit has it.
-    fn head(&self, s: u64) -> Option<Head> {
+    fn head(&self, s: u32) -> Option<Head> {
         let b = filter_bit(s);
         let maybe = self.bits[(b / 64) as usize] & (1 << (b % 64)) != 0;
         maybe.then(|| self.heads.get(&s).copied()).flatten()
@@ -383,7 +386,7 @@ impl Postings {
     }
 
     /// The units that have shingle `s`, or none when more than `cap` have it.
-    fn units_if_rare(&self, s: u64, cap: u32) -> impl Iterator<Item = usize> + '_ {
+    fn units_if_rare(&self, s: u32, cap: u32) -> impl Iterator<Item = usize> + '_ {
         let last = self
             .head(s)
             .filter(|e| e.count <= cap)
@@ -491,12 +494,19 @@ fn parts(
     sibling: &[Unit],
     pairs: impl Iterator<Item = (usize, usize)>,
 ) -> Vec<(usize, usize)> {
-    let pairs: Vec<(usize, usize)> = pairs.collect();
     let open: Vec<usize> = (0..units.len())
         .filter(|&k| !used[k] && !units[k].shingles.is_empty())
         .collect();
     let mut out = Vec::new();
-    if open.is_empty() || pairs.is_empty() {
+    if open.is_empty() {
+        return out;
+    }
+    // A whole that its sibling nearly contains gave nothing away: the check below would turn
+    // down every part of it, so its shingles are not even counted.
+    let pairs: Vec<(usize, usize)> = pairs
+        .filter(|&(w, s)| containment(&whole[w], &sibling[s]) < 0.95)
+        .collect();
+    if pairs.is_empty() {
         return out;
     }
     let np = pairs.len();
@@ -540,10 +550,7 @@ fn parts(
                     continue;
                 }
                 let share = contributed(u, &whole[w], &sibling[s]);
-                if share >= 0.5
-                    && containment(&whole[w], &sibling[s]) < 0.95
-                    && best.is_none_or(|(b, bw)| share > b || (share == b && w < bw))
-                {
+                if share >= 0.5 && best.is_none_or(|(b, bw)| share > b || (share == b && w < bw)) {
                     best = Some((share, w));
                 }
             }

@@ -75,6 +75,17 @@ fn common_letter(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// True when the two bytes at `b[i..]` are a lower-case letter of Latin-1 or basic Cyrillic
+/// (U+00E0–U+00FF but ÷, U+0430–U+045F): letters whose lower-case form is themselves.
+fn lower_pair(b: &[u8], i: usize) -> bool {
+    match (b[i], b.get(i + 1).copied()) {
+        (0xC3, Some(y)) => (0xA0..=0xBF).contains(&y) && y != 0xB7,
+        (0xD0, Some(y)) => (0xB0..=0xBF).contains(&y),
+        (0xD1, Some(y)) => (0x80..=0x9F).contains(&y),
+        _ => false,
+    }
+}
+
 /// [`ASCII_CLASS`] bit: the byte continues a word (ASCII letter, digit or apostrophe).
 const CONTINUES: u8 = 1;
 /// [`ASCII_CLASS`] bit: an upper-case ASCII letter.
@@ -101,7 +112,8 @@ const ASCII_CLASS: [u8; 256] = {
 /// Scans `s` into tokens: runs of letters/digits (with inner apostrophes), or single
 /// punctuation characters; white space is attached to the following token. Calls `f` with
 /// each token's byte range and whether its lower-case form may differ from it (it has an
-/// upper-case ASCII letter or a non-ASCII character). ASCII and the common two-byte letters
+/// upper-case ASCII letter or a non-ASCII character other than the lower-case letters of
+/// [`lower_pair`]). ASCII and the common two-byte letters
 /// take a fast path; other characters are classified by Unicode properties.
 fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     let b = s.as_bytes();
@@ -109,6 +121,7 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     while i < b.len() {
         let x = b[i];
         let start = i;
+        let mut fold = x.is_ascii_uppercase();
         let word = if x.is_ascii() {
             if x.is_ascii_whitespace() || x == 0x0b {
                 i += 1;
@@ -117,9 +130,11 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
             i += 1;
             x.is_ascii_alphanumeric()
         } else if common_letter(b, i) {
+            fold = !lower_pair(b, i);
             i += 2;
             true
         } else {
+            fold = true;
             let c = s[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
             if c.is_whitespace() {
@@ -127,7 +142,6 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
             }
             c.is_alphanumeric()
         };
-        let mut fold = x.is_ascii_uppercase() || !x.is_ascii();
         if word {
             while i < b.len() {
                 let x = b[i];
@@ -141,7 +155,7 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
                     break;
                 }
                 if common_letter(b, i) {
-                    fold = true;
+                    fold |= !lower_pair(b, i);
                     i += 2;
                     continue;
                 }
@@ -324,6 +338,10 @@ fn lower_into(w: &str, buf: &mut [u8]) -> Option<usize> {
             buf[n] = x.to_ascii_lowercase();
             n += 1;
             i += 1;
+        } else if lower_pair(b, i) {
+            buf[n..n + 2].copy_from_slice(&b[i..i + 2]);
+            n += 2;
+            i += 2;
         } else if let Some(p) = pair {
             buf[n..n + 2].copy_from_slice(&p);
             n += 2;
@@ -713,6 +731,18 @@ mod tests {
         }
 
         #[test]
+        fn token_hashes_are_the_hashes_of_their_texts(
+            s in "[a-zA-Z0-9 '’.,;:()\\n\u{a0}àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐѠѡ҂ΣσςΩ«»—一]{0,40}"
+        ) {
+            let t = tokenize_hashed(&s);
+            for (k, tok) in t.toks.iter().enumerate() {
+                let w = &s[tok.start..tok.end];
+                prop_assert_eq!(t.ids[k], exact_hash(w));
+                prop_assert_eq!(t.folded[k], folded_hash(w), "{:?}", w);
+            }
+        }
+
+        #[test]
         fn count_words_counts_tokens(
             s in "[a-zA-Z0-9 '’.,;:()\\n\u{a0}àÀ×ДдЁё҂«»—一]{0,40}"
         ) {
@@ -721,7 +751,7 @@ mod tests {
 
         #[test]
         fn folded_hash_is_the_hash_of_the_lower_case(
-            w in "[a-zA-Z'àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐΣσςΩ]{1,12}"
+            w in "[a-zA-Z'àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐѠѡΣσςΩ]{1,12}"
         ) {
             let lower: String = w.chars().flat_map(char::to_lowercase).collect();
             prop_assert_eq!(folded_hash(&w), folded_hash(&lower));
