@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Modules: [`span`] (byte spans, line index), [`tree`] (document tree), [`parse`](mod@parse) (the
-//! parser), [`number`] (designations), [`diag`] (diagnostics).
+//! parser), [`number`] (designations), [`diag`] (diagnostics), [`par`] (two jobs at once).
 
 pub mod cite;
 pub mod diag;
@@ -20,6 +20,7 @@ pub mod diff;
 pub mod error;
 pub mod input;
 pub mod number;
+pub mod par;
 pub mod parse;
 pub mod render;
 pub mod span;

@@ -367,11 +367,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 ));
             }
             // The two versions are read and parsed side by side.
-            let (ro, rn) = std::thread::scope(|s| {
-                let h = s.spawn(|| load(&old, &input));
-                let rn = load(&new, &input);
-                (h.join(), rn)
-            });
+            let (ro, rn) = treaty_analyser::par::join(|| load(&old, &input), || load(&new, &input));
             let lo = ro.map_err(|_| {
                 Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
             })??;

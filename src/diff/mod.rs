@@ -553,15 +553,9 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             out.push((k, f(item)));
         }
     };
-    let mut all = std::thread::scope(|s| {
-        let h = s.spawn(work);
-        let mut mine = work();
-        let mut theirs = h
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        theirs.append(&mut mine);
-        theirs
-    });
+    let (theirs, mut mine) = crate::par::join(work, work);
+    let mut all = theirs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    all.append(&mut mine);
     all.sort_unstable_by_key(|r| r.0);
     all.into_iter().map(|r| r.1).collect()
 }
@@ -690,15 +684,8 @@ impl Prepared {
 /// Compares two parsed versions of a draft.
 pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
     // Each version is tokenized, hashed and cut into article units on its own thread.
-    let (po, pn) = std::thread::scope(|s| {
-        let h = s.spawn(|| Prepared::new(old));
-        let pn = Prepared::new(new);
-        (
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            pn,
-        )
-    });
+    let (po, pn) = crate::par::join(|| Prepared::new(old), || Prepared::new(new));
+    let po = po.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     diff_prepared(old, po, new, pn, opts)
 }
 
