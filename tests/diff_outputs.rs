@@ -198,3 +198,50 @@ proptest! {
         prop_assert_eq!(count(&ops, Op::Delete), count(&rev, Op::Insert));
     }
 }
+
+/// A draft long enough for the pair diffs to start while the articles are still being
+/// aligned: a diff computed that early must still get its consequential renumbering marked
+/// (which needs the finished alignment) and its word changes.
+#[test]
+fn long_drafts_mark_consequential_changes_of_pairs_diffed_early() {
+    let article = |n: usize, body: &str| format!("Article {n}\n\nThe Parties shall {body}.\n\n");
+    let body = |n: usize| match n {
+        3 => "apply the rules of Article 25 to every dispute".to_string(),
+        5 => "report each year to the Council".to_string(),
+        _ => format!("cooperate in field number {n} of this Treaty"),
+    };
+    let old: String = (1..=40).map(|n| article(n, &body(n))).collect();
+    let mut new = String::new();
+    for n in 1..=40 {
+        let text = match n {
+            3 => "apply the rules of Article 26 to every dispute".to_string(),
+            5 => "report every second year to the Council".to_string(),
+            _ => body(n),
+        };
+        new.push_str(&article(if n < 20 { n } else { n + 1 }, &text));
+        if n == 19 {
+            new.push_str(&article(20, "set up a joint committee on transport"));
+        }
+    }
+    let (po, pn) = (parse(&old), parse(&new));
+    let d = diff::diff(&po.document, &pn.document, &DiffOptions::default());
+    let find = |number: &str| {
+        d.changes
+            .iter()
+            .find(|c| c.old.as_ref().and_then(|s| s.number.as_deref()) == Some(number))
+            .unwrap_or_else(|| panic!("no change for old article {number}"))
+    };
+    let third = find("3");
+    assert_eq!(third.kind, ChangeKind::Unchanged, "{third:?}");
+    let marked: Vec<&str> = third
+        .inline
+        .iter()
+        .filter(|o| o.consequential)
+        .map(|o| o.text.trim())
+        .collect();
+    assert_eq!(marked, ["25", "26"]);
+    assert_eq!(find("5").kind, ChangeKind::Modified);
+    assert_eq!(find("25").kind, ChangeKind::Renumbered);
+    assert_eq!(d.summary.counts["added"], 1);
+    assert!(diff::check_reconstruction(&d, &old, &new).is_ok());
+}

@@ -184,8 +184,17 @@ struct Ctx<'a> {
     new_toks: text::Tokenized,
     deadline: Instant,
     timed_out: AtomicBool,
-    /// Old article number → new article number, for matched articles.
-    renumber: HashMap<String, String>,
+    /// Old article number → new article number, for matched articles (set once the
+    /// articles are aligned).
+    renumber: std::sync::OnceLock<HashMap<String, String>>,
+    /// Word diffs computed ahead, while the articles were being aligned (see
+    /// [`Ctx::diff_ahead`]), by the spans of the pair; each is taken once.
+    ahead: std::sync::Mutex<rustc_hash::FxHashMap<[usize; 4], text::WordDiff>>,
+}
+
+/// The spans of a pair of nodes, as a key.
+fn span_key(o: &Node, n: &Node) -> [usize; 4] {
+    [o.span.start, o.span.end, n.span.start, n.span.end]
 }
 
 /// Number of leading label words to leave out of an article's content.
@@ -234,6 +243,24 @@ impl Ctx<'_> {
                 return (d, similarity, changed_words);
             }
         }
+        let ahead = self
+            .ahead
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(&span_key(o, n)));
+        let mut d = ahead.unwrap_or_else(|| self.fresh(o, n));
+        if d.timed_out {
+            self.timed_out.store(true, Relaxed);
+        }
+        if let Some(r) = self.renumber.get() {
+            mark_consequential(&mut d.ops, r);
+        }
+        let (similarity, changed_words) = measure(&d.ops, &d.words);
+        (d, similarity, changed_words)
+    }
+
+    /// The word diff of two nodes on their own (before consequential renumbering is marked).
+    fn fresh(&self, o: &Node, n: &Node) -> text::WordDiff {
         let ranges = (
             self.old_toks.range(o.span.start..o.span.end),
             self.new_toks.range(n.span.start..n.span.end),
@@ -257,13 +284,116 @@ impl Ctx<'_> {
             .ok(),
             _ => None,
         };
-        let mut d = fast.unwrap_or_else(|| text::diff_words(ot, nt, Some(self.deadline)));
-        if d.timed_out {
-            self.timed_out.store(true, Relaxed);
+        fast.unwrap_or_else(|| {
+            let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
+            text::diff_words(ot, nt, Some(self.deadline))
+        })
+    }
+
+    /// Aligns the articles, records their renumbering, and (when there are enough) compares
+    /// the matched pairs on two threads. The second thread starts at once: it diffs the
+    /// likely pairs ahead (see [`Ctx::diff_ahead`]) while this one aligns, then both take
+    /// matched pairs one by one. Returns the alignment and the changes of its pairs.
+    fn align_and_compare(
+        &self,
+        old_units: Vec<align::Unit>,
+        new_units: Vec<align::Unit>,
+        oa: &[&Node],
+        na: &[&Node],
+    ) -> (align::Alignment, Option<Vec<Change>>) {
+        let aligned: std::sync::OnceLock<align::Alignment> = std::sync::OnceLock::new();
+        let finished = AtomicBool::new(false);
+        let align = || {
+            // Set however aligning ends, so the other thread never waits for nothing.
+            struct Finished<'f>(&'f AtomicBool);
+            impl Drop for Finished<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, std::sync::atomic::Ordering::Release);
+                }
+            }
+            let _finished = Finished(&finished);
+            let a = align::align(&old_units, &new_units, Some(self.deadline));
+            // The shingles are the size of the texts: free them before the word diffs.
+            drop((old_units, new_units));
+            let mut renumber = HashMap::new();
+            for &(i, j) in &a.pairs {
+                if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
+                    renumber.insert(x.clone(), y.clone());
+                }
+            }
+            let _ = self.renumber.set(renumber);
+            let _ = aligned.set(a);
+        };
+        if oa.len() + na.len() < 32 {
+            align();
+            return (aligned.into_inner().unwrap_or_default(), None);
         }
-        mark_consequential(&mut d.ops, &self.renumber);
-        let (similarity, changed_words) = measure(&d.ops, &d.words);
-        (d, similarity, changed_words)
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |a: &align::Alignment| {
+            let mut out = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Relaxed);
+                let Some(&(i, j)) = a.pairs.get(k) else {
+                    return out;
+                };
+                out.push((k, self.pair(oa[i], na[j], a.moved.contains(&k), true, None)));
+            }
+        };
+        let (theirs, mut mine) = crate::par::join(
+            || {
+                let done = || finished.load(std::sync::atomic::Ordering::Acquire);
+                self.diff_ahead(oa, na, &done);
+                while !done() {
+                    std::thread::yield_now();
+                }
+                aligned.get().map(work).unwrap_or_default()
+            },
+            || {
+                align();
+                aligned.get().map(work).unwrap_or_default()
+            },
+        );
+        let mut all = theirs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        all.append(&mut mine);
+        all.sort_unstable_by_key(|r| r.0);
+        let compared = all.into_iter().map(|r| r.1).collect();
+        (aligned.into_inner().unwrap_or_default(), Some(compared))
+    }
+
+    /// Computes into `self.ahead` the word diffs of the pairs the alignment will most likely
+    /// make (the final clauses, and articles of the same number whose texts differ), while
+    /// another thread aligns; stops as soon as `done` says so. They are the diffs
+    /// [`Ctx::fresh`] gives, so using them changes nothing but the time; guesses the
+    /// alignment does not take are dropped with the context.
+    fn diff_ahead(&self, oa: &[&Node], na: &[&Node], done: &dyn Fn() -> bool) {
+        let mut by_number: rustc_hash::FxHashMap<&str, &Node> = Default::default();
+        for n in na {
+            if let Some(x) = n.number.as_deref() {
+                by_number.entry(x).or_insert(n);
+            }
+        }
+        let conclusion = match (
+            single(&self.old.root, NodeKind::Conclusion),
+            single(&self.new.root, NodeKind::Conclusion),
+        ) {
+            (Some(o), Some(n)) => Some((o, n)),
+            _ => None,
+        };
+        let articles = oa.iter().filter_map(|o| {
+            let n = by_number.get(o.number.as_deref()?)?;
+            Some((*o, *n))
+        });
+        for (o, n) in conclusion.into_iter().chain(articles) {
+            if done() {
+                break;
+            }
+            if o.text(&self.old.source) != n.text(&self.new.source) {
+                let d = self.fresh(o, n);
+                if let Ok(mut m) = self.ahead.lock() {
+                    m.insert(span_key(o, n), d);
+                }
+            }
+        }
     }
 
     fn pair(&self, o: &Node, n: &Node, moved: bool, deep: bool, within: Option<&Within>) -> Change {
@@ -389,7 +519,7 @@ impl Ctx<'_> {
             return Vec::new();
         }
         let a = self.align_children(&oc, &nc, within);
-        self.assemble(&a, &oc, &nc, true, Some(within))
+        self.assemble(&a, &oc, &nc, true, Some(within), None)
     }
 
     /// Aligns sub-units through the parent's word diff (see [`align::by_ops`]); those it
@@ -446,7 +576,8 @@ impl Ctx<'_> {
         align::align(&ou, &nu, Some(self.deadline))
     }
 
-    /// Turns an alignment into changes in reading order of the new version.
+    /// Turns an alignment into changes in reading order of the new version. The changes of
+    /// the matched pairs may be given (`compared`, in the order of `a.pairs`).
     fn assemble(
         &self,
         a: &align::Alignment,
@@ -454,6 +585,7 @@ impl Ctx<'_> {
         new: &[&Node],
         deep: bool,
         within: Option<&Within>,
+        compared: Option<Vec<Change>>,
     ) -> Vec<Change> {
         let part = within.map(|w| Within { part: true, ..*w });
         let mut by_new: Vec<Option<Change>> = vec![None; new.len()];
@@ -472,10 +604,10 @@ impl Ctx<'_> {
         let compare = |&(k, (i, j)): &(usize, (usize, usize))| {
             self.pair(old[i], new[j], a.moved.contains(&k), deep, within)
         };
-        let compared = if within.is_none() {
-            par_map(&indexed, compare)
-        } else {
-            indexed.iter().map(compare).collect()
+        let compared = match compared {
+            Some(c) => c,
+            None if within.is_none() => par_map(&indexed, compare),
+            None => indexed.iter().map(compare).collect(),
         };
         for (&(i, j), mut c) in a.pairs.iter().zip(compared) {
             if split_olds.contains_key(&i) {
@@ -712,14 +844,15 @@ pub fn diff_prepared(
     let (oa, na) = (old.root.articles(), new.root.articles());
     let (old_toks, old_units) = (old_prep.toks, old_prep.units);
     let (new_toks, new_units) = (new_prep.toks, new_prep.units);
-    let mut ctx = Ctx {
+    let ctx = Ctx {
         old,
         new,
         old_toks,
         new_toks,
         deadline: Instant::now() + opts.timeout,
         timed_out: AtomicBool::new(false),
-        renumber: HashMap::new(),
+        renumber: Default::default(),
+        ahead: Default::default(),
     };
     let mut changes = Vec::new();
     if oa.is_empty() && na.is_empty() {
@@ -728,15 +861,8 @@ pub fn diff_prepared(
     } else {
         changes.extend(ctx.single(NodeKind::Title, true));
         changes.extend(ctx.single(NodeKind::Preamble, true));
-        let a = align::align(&old_units, &new_units, Some(ctx.deadline));
-        // The shingles are the size of the texts: free them before the word diffs.
-        drop((old_units, new_units));
-        for &(i, j) in &a.pairs {
-            if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
-                ctx.renumber.insert(x.clone(), y.clone());
-            }
-        }
-        changes.extend(ctx.assemble(&a, &oa, &na, true, None));
+        let (a, compared) = ctx.align_and_compare(old_units, new_units, &oa, &na);
+        changes.extend(ctx.assemble(&a, &oa, &na, true, None, compared));
         changes.extend(ctx.single(NodeKind::Conclusion, false));
         let ox: Vec<&Node> = old
             .root
@@ -752,7 +878,7 @@ pub fn diff_prepared(
             .collect();
         if !ox.is_empty() || !nx.is_empty() {
             let a = ctx.align_nodes(&ox, &nx);
-            changes.extend(ctx.assemble(&a, &ox, &nx, false, None));
+            changes.extend(ctx.assemble(&a, &ox, &nx, false, None, None));
         }
     }
     let mut summary = Summary {
