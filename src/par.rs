@@ -1,29 +1,108 @@
-//! Two-way parallelism: [`join`] runs two jobs at once, one of them on a helper thread that
-//! is started on another CPU.
+//! Two-way parallelism: [`join`] runs two jobs at once, one of them on a helper thread.
 //!
-//! Linux starts a new thread on the CPU of the thread that spawned it, where it preempts its
-//! parent; the idle CPU takes one of the two over only when the busy one's next scheduler
-//! tick asks it to (measured on the 2-core CI machine: the parent stalled 0.8–4.5 ms after
-//! each spawn, for jobs of 6 ms). The helper therefore moves itself off its parent's CPU as
-//! its first step, which the kernel does at once, and both jobs start within 0.1 ms.
+//! The helper is started once and kept: after a job it waits for the next one by spinning
+//! (yielding its CPU to anything else that wants it) for [`SPIN`] before it sleeps. On the
+//! 2-core CI machine a sleeping CPU took 1.5–7 ms to wake up for a new thread, as long as
+//! the jobs themselves; a diff hands the helper three jobs a few hundred microseconds apart.
+//!
+//! Linux also starts a new thread on the CPU of the thread that spawned it, where it
+//! preempts its parent until the next scheduler tick (0.8–4.5 ms measured); the helper
+//! therefore moves itself off its parent's CPU as its first step.
 
-/// Runs `a` on a helper thread and `b` on this one, and returns both results; `a`'s is an
-/// `Err` holding the panic payload when `a` panicked.
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long the helper spins for a next job before it sleeps.
+pub const SPIN: Duration = Duration::from_millis(5);
+
+/// A job for the helper.
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+thread_local! {
+    /// True on the helper thread: a join there runs both jobs itself.
+    static ON_HELPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The helper's queue, started on first use (`None` when no thread could be started).
+fn helper() -> Option<&'static Mutex<mpsc::Sender<Job>>> {
+    static HELPER: OnceLock<Option<Mutex<mpsc::Sender<Job>>>> = OnceLock::new();
+    HELPER
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let parent = cpu::current();
+            std::thread::Builder::new()
+                .name("treaty-helper".into())
+                .spawn(move || {
+                    ON_HELPER.with(|h| h.set(true));
+                    cpu::leave(parent);
+                    serve(&rx);
+                })
+                .ok()
+                .map(|_| Mutex::new(tx))
+        })
+        .as_ref()
+}
+
+/// The helper's loop: runs jobs as they come, spinning for [`SPIN`] after each.
+fn serve(rx: &mpsc::Receiver<Job>) {
+    loop {
+        let spin_until = Instant::now() + SPIN;
+        let job = loop {
+            match rx.try_recv() {
+                Ok(job) => break Some(job),
+                Err(mpsc::TryRecvError::Empty) if Instant::now() < spin_until => {
+                    std::thread::yield_now()
+                }
+                Err(mpsc::TryRecvError::Empty) => break None,
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            }
+        };
+        match job.map_or_else(|| rx.recv().ok(), Some) {
+            Some(job) => job(),
+            None => return,
+        }
+    }
+}
+
+/// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
+/// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
+/// done). On the helper itself, or when no helper could be started, `a` runs here first.
 pub fn join<A, B, RA, RB>(a: A, b: B) -> (std::thread::Result<RA>, RB)
 where
     A: FnOnce() -> RA + Send,
     RA: Send,
     B: FnOnce() -> RB,
 {
-    let parent = cpu::current();
-    std::thread::scope(|s| {
-        let h = s.spawn(move || {
-            cpu::leave(parent);
-            a()
-        });
-        let rb = b();
-        (h.join(), rb)
-    })
+    let queue = helper().filter(|_| !ON_HELPER.with(|h| h.get()));
+    let Some(queue) = queue else {
+        return (catch_unwind(AssertUnwindSafe(a)), b());
+    };
+    let (done_tx, done_rx) = mpsc::channel();
+    let job: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
+        let _ = done_tx.send(catch_unwind(AssertUnwindSafe(a)));
+    });
+    // SAFETY: the job borrows from the caller's frame, which outlives it: this function does
+    // not return or unwind before `done_rx` reports that the job has run (it sends last) or
+    // has been dropped (its sender with it). A job the queue refuses is handed back and run
+    // here; `b`'s panic is caught and resumed only after that wait.
+    let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + '_>, Job>(job) };
+    let refused = match queue.lock() {
+        Ok(tx) => tx.send(job).err().map(|e| e.0),
+        Err(_) => Some(job),
+    };
+    if let Some(job) = refused {
+        job();
+    }
+    let rb = catch_unwind(AssertUnwindSafe(b));
+    let ra = done_rx
+        .recv()
+        .unwrap_or_else(|_| Err(Box::new("the helper thread dropped a job")));
+    match rb {
+        Ok(rb) => (ra, rb),
+        Err(panic) => resume_unwind(panic),
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -86,6 +165,44 @@ mod tests {
         let (a, b) = join(|| -> u8 { panic!("helper failed") }, || 7);
         assert!(a.is_err());
         assert_eq!(b, 7);
+    }
+
+    #[test]
+    fn joins_borrow_nest_and_run_from_many_threads_at_once() {
+        let data: Vec<u64> = (1..=1000).collect();
+        let (left, right) = data.split_at(500);
+        let (a, b) = join(|| left.iter().sum::<u64>(), || right.iter().sum::<u64>());
+        assert_eq!(a.ok().map(|a| a + b), Some(500_500));
+        // A join inside the helper's job runs there, both halves in turn.
+        let (outer, _) = join(|| join(|| 1, || 2), || ());
+        let (inner_a, inner_b) = outer.expect("the outer job ran");
+        assert_eq!((inner_a.ok(), inner_b), (Some(1), 2));
+        // Jobs from several threads queue for the one helper; each gets its own result.
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8u64)
+                .map(|t| s.spawn(move || join(move || t * 10, move || t)))
+                .collect();
+            for (t, h) in hs.into_iter().enumerate() {
+                let (a, b) = h.join().expect("no panic");
+                assert_eq!((a.ok(), b), (Some(t as u64 * 10), t as u64));
+            }
+        });
+    }
+
+    #[test]
+    fn a_panic_on_this_side_waits_for_the_helper_side() {
+        let finished = std::sync::atomic::AtomicBool::new(false);
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            join(
+                || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    finished.store(true, std::sync::atomic::Ordering::SeqCst);
+                },
+                || panic!("this side failed"),
+            )
+        }));
+        assert!(r.is_err());
+        assert!(finished.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[test]
