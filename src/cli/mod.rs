@@ -278,6 +278,70 @@ fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error
     })
 }
 
+/// Writes the diff JSON document. Compact JSON (not to a terminal) is written in two
+/// halves at once: the helper thread serializes the later changes into a buffer while this
+/// thread streams the document up to them; the bytes are those of one serialization.
+fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
+    let pretty = path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    // Everything before the first change: the document with no changes, less its "]}".
+    let empty = DiffJson {
+        changes: &[],
+        ..*doc
+    };
+    let head = serde_json::to_vec(&empty).unwrap_or_default();
+    let Some(head) = head
+        .strip_suffix(b"]}")
+        .filter(|h| h.ends_with(b"\"changes\":["))
+    else {
+        return emit_json(path, doc);
+    };
+    if pretty || doc.changes.len() < 64 {
+        return emit_json(path, doc);
+    }
+    // Split where about half of the text compared lies before: changes are written with
+    // their text, so the halves take about as long.
+    let size = |c: &diff::Change| {
+        let len = |s: &Option<diff::Side>| s.as_ref().map_or(0, |s| s.span.end - s.span.start);
+        len(&c.old) + len(&c.new)
+    };
+    let total: usize = doc.changes.iter().map(size).sum();
+    let mut before = 0;
+    let k = doc
+        .changes
+        .iter()
+        .position(|c| {
+            before += size(c);
+            before * 2 > total
+        })
+        .map_or(doc.changes.len(), |k| k + 1);
+    let (first, rest) = doc.changes.split_at(k);
+    let elements = |w: &mut dyn Write, cs: &[diff::Change], lead: bool| -> std::io::Result<()> {
+        for (n, c) in cs.iter().enumerate() {
+            if lead || n > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *w, c).map_err(std::io::Error::from)?;
+        }
+        Ok(())
+    };
+    write_out(path, |w| {
+        let (later, now) = treaty_analyser::par::join(
+            || {
+                let mut buf = Vec::with_capacity(total);
+                elements(&mut buf, rest, !first.is_empty()).map(|_| buf)
+            },
+            || {
+                w.write_all(head)?;
+                elements(w, first, false)
+            },
+        );
+        now?;
+        let later = later.map_err(|_| std::io::Error::other("serializing failed"))??;
+        w.write_all(&later)?;
+        w.write_all(b"]}\n")
+    })
+}
+
 /// The JSON document of `treaty parse` (schema_version 1).
 #[derive(serde::Serialize)]
 struct ParseJson<'a> {
@@ -286,7 +350,7 @@ struct ParseJson<'a> {
 }
 
 /// The JSON document of `treaty diff --format json` (schema_version 1).
-#[derive(serde::Serialize)]
+#[derive(Clone, Copy, serde::Serialize)]
 struct DiffJson<'a> {
     schema_version: u32,
     old: FileRef<'a>,
@@ -296,7 +360,7 @@ struct DiffJson<'a> {
 }
 
 /// A compared file: its path as given and the SHA-256 of its bytes after decoding.
-#[derive(serde::Serialize)]
+#[derive(Clone, Copy, serde::Serialize)]
 struct FileRef<'a> {
     path: &'a str,
     sha256: &'a str,
@@ -438,7 +502,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                             summary: &d.summary,
                             changes: &d.changes,
                         };
-                        emit_json(output.as_deref(), &doc)?;
+                        emit_diff_json(output.as_deref(), &doc)?;
                         // The process ends next: freeing these trees node by node would
                         // only cost time.
                         std::mem::forget((d, po, pn));
