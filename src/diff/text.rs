@@ -53,10 +53,37 @@ impl InlineOp {
 
 /// A token: its text as a byte range of the source. The white space before it runs from the
 /// end of the previous token (or the start of the compared range).
+///
+/// Offsets are 32-bit (half the memory of a whole source's tokens); texts longer than
+/// [`MAX_TOKENIZED`] are not tokenized (see [`tokenize_hashed`] and [`diff_words`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Token {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// Longest text whose tokens can be given as 32-bit offsets.
+pub(crate) const MAX_TOKENIZED: usize = u32::MAX as usize;
+
+impl Token {
+    /// A token from its byte range (both ends at most [`MAX_TOKENIZED`]).
+    fn new(start: usize, end: usize) -> Self {
+        debug_assert!(end <= MAX_TOKENIZED);
+        Token {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// Where its text starts.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// Where its text ends.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
 }
 
 /// True for characters that continue a word after its first letter or digit.
@@ -172,10 +199,10 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     }
 }
 
-/// Splits `s` into tokens (see [`scan`]).
+/// Splits `s` (at most [`MAX_TOKENIZED`] bytes long) into tokens (see [`scan`]).
 pub(crate) fn tokenize(s: &str) -> Vec<Token> {
     let mut toks = Vec::with_capacity(s.len() / 5);
-    scan(s, |start, end, _| toks.push(Token { start, end }));
+    scan(s, |start, end, _| toks.push(Token::new(start, end)));
     toks
 }
 
@@ -227,7 +254,7 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -
         .map(|t| {
             // Past 2³² distinct words ids repeat; diff_sides then finds the collision.
             let next = ids.len() as u32;
-            *ids.entry(&src[t.start..t.end]).or_insert(next)
+            *ids.entry(&src[t.start()..t.end()]).or_insert(next)
         })
         .collect()
 }
@@ -245,6 +272,9 @@ pub(crate) struct Tokenized {
     pub ids: Vec<u32>,
     /// Hash of each token's case-folded text (see [`folded_hash`]).
     pub folded: Vec<u32>,
+    /// False for a source longer than [`MAX_TOKENIZED`], which is left untokenized: its
+    /// spans are then tokenized one by one.
+    pub whole: bool,
 }
 
 /// Hash of a token's exact text.
@@ -261,6 +291,14 @@ fn fold64(h: u64) -> u32 {
 
 /// Tokenizes and hashes a whole source in one pass.
 pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
+    if src.len() > MAX_TOKENIZED {
+        return Tokenized {
+            toks: Vec::new(),
+            ids: Vec::new(),
+            folded: Vec::new(),
+            whole: false,
+        };
+    }
     let n = src.len() / 5;
     let (mut toks, mut ids, mut folded) = (
         Vec::with_capacity(n),
@@ -270,22 +308,30 @@ pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
     scan(src, |start, end, fold| {
         let w = &src[start..end];
         let id = exact_hash(w);
-        toks.push(Token { start, end });
+        toks.push(Token::new(start, end));
         ids.push(id);
         // Most words are lower-case ASCII: their folded text is their text.
         folded.push(if fold { folded_hash(w) } else { id });
     });
-    Tokenized { toks, ids, folded }
+    Tokenized {
+        toks,
+        ids,
+        folded,
+        whole: true,
+    }
 }
 
 impl Tokenized {
     /// The index range of the tokens inside `span`, or `None` when a token straddles one of
     /// its ends (the caller then tokenizes the span on its own).
     pub fn range(&self, span: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
-        let a = self.toks.partition_point(|t| t.start < span.start);
-        let b = self.toks.partition_point(|t| t.start < span.end);
-        let straddles_start = a > 0 && self.toks[a - 1].end > span.start;
-        let straddles_end = b > a && self.toks[b - 1].end > span.end;
+        if !self.whole {
+            return None;
+        }
+        let a = self.toks.partition_point(|t| t.start() < span.start);
+        let b = self.toks.partition_point(|t| t.start() < span.end);
+        let straddles_start = a > 0 && self.toks[a - 1].end() > span.start;
+        let straddles_end = b > a && self.toks[b - 1].end() > span.end;
         (!straddles_start && !straddles_end).then_some(a..b)
     }
 }
@@ -376,14 +422,14 @@ impl Side<'_> {
     /// Where the white space before token `k` starts.
     fn ws_start(&self, k: usize) -> usize {
         match k.checked_sub(1) {
-            Some(p) => self.toks[p].end,
+            Some(p) => self.toks[p].end(),
             None => self.span.start,
         }
     }
 
     /// The white space before token `k`.
     fn ws(&self, k: usize) -> &str {
-        &self.src[self.ws_start(k)..self.toks[k].start]
+        &self.src[self.ws_start(k)..self.toks[k].start()]
     }
 
     /// The text of tokens `from..to` with the white space before each.
@@ -391,20 +437,28 @@ impl Side<'_> {
         if from >= to {
             return "";
         }
-        &self.src[self.ws_start(from)..self.toks[to - 1].end]
+        &self.src[self.ws_start(from)..self.toks[to - 1].end()]
     }
 
     /// The white space after the last token.
     fn tail(&self) -> &str {
-        let end = self.toks.last().map_or(self.span.start, |t| t.end);
+        let end = self.toks.last().map_or(self.span.start, |t| t.end());
         &self.src[end..self.span.end]
     }
 }
 
 /// Diffs `old` and `new` word by word. Tokens are interned to integers so the diff compares
 /// numbers, not strings. With a `deadline`, `similar` may return a coarser (still exact)
-/// diff, and [`WordDiff::timed_out`] says so.
+/// diff, and [`WordDiff::timed_out`] says so. Texts longer than 4 GiB are compared as one
+/// replacement.
 pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
+    if old.len().max(new.len()) > MAX_TOKENIZED {
+        // Beyond 32-bit token offsets: the texts as one replacement (exact, coarse).
+        let mut d = WordDiff::default();
+        d.push(Op::Delete, old, count_words(old), false);
+        d.push(Op::Insert, new, count_words(new), false);
+        return d;
+    }
     let (ot, nt) = (tokenize(old), tokenize(new));
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let oi = intern(&mut ids, &ot, old);
@@ -446,8 +500,8 @@ fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
         let from = ends.last().copied().unwrap_or(0);
         // A clause has a few words at least: "2." or "(a)" alone would anchor anything.
         if k + 1 - from >= MIN_CLAUSE
-            && t.end - t.start == 1
-            && matches!(b[t.start], b'.' | b';' | b':')
+            && t.end() - t.start() == 1
+            && matches!(b[t.start()], b'.' | b';' | b':')
         {
             ends.push(k + 1);
             hashes.push(std::mem::take(&mut h).finish());
@@ -541,8 +595,8 @@ pub(crate) fn diff_sides(
                 }
                 for (i, j) in x.zip(y) {
                     let (a, b) = (&o.toks[i], &n.toks[j]);
-                    let text = &o.src[a.start..a.end];
-                    if text != &n.src[b.start..b.end] {
+                    let text = &o.src[a.start()..a.end()];
+                    if text != &n.src[b.start()..b.end()] {
                         return Err(Collision);
                     }
                     out.layout(o.ws(i), n.ws(j));
@@ -690,8 +744,9 @@ pub fn new_text(ops: &[InlineOp]) -> String {
 
 /// Word tokens of `s` (no white space), for similarity measures.
 pub fn words(s: &str) -> Vec<&str> {
-    let t = tokenize(s);
-    t.iter().map(|t| &s[t.start..t.end]).collect()
+    let mut out = Vec::with_capacity(s.len() / 5);
+    scan(s, |start, end, _| out.push(&s[start..end]));
+    out
 }
 
 #[cfg(test)]
@@ -726,7 +781,7 @@ mod tests {
             s in "[a-zA-Z0-9 '’.,;:()\\n\\t\u{a0}\u{2003}àÀéÉ×÷ñÑšŠžŽłŁİıßẞДдЁёЯяЀѐ҂ΣσςΩ\u{300}«»—一]{0,40}"
         ) {
             let fast: Vec<(usize, usize)> =
-                tokenize(&s).iter().map(|t| (t.start, t.end)).collect();
+                tokenize(&s).iter().map(|t| (t.start(), t.end())).collect();
             prop_assert_eq!(fast, reference_tokens(&s));
         }
 
@@ -736,7 +791,7 @@ mod tests {
         ) {
             let t = tokenize_hashed(&s);
             for (k, tok) in t.toks.iter().enumerate() {
-                let w = &s[tok.start..tok.end];
+                let w = &s[tok.start()..tok.end()];
                 prop_assert_eq!(t.ids[k], exact_hash(w));
                 prop_assert_eq!(t.folded[k], folded_hash(w), "{:?}", w);
             }
@@ -759,6 +814,23 @@ mod tests {
             h.write(lower.as_bytes());
             prop_assert_eq!(folded_hash(&w), fold64(h.finish()));
         }
+    }
+
+    #[test]
+    fn ranges_of_tokens_inside_spans() {
+        let src = "Article 1. The Parties agree.";
+        let t = tokenize_hashed(src);
+        assert_eq!(t.range(0..10), Some(0..3));
+        assert_eq!(t.range(11..src.len()), Some(3..7));
+        // A span that cuts a token in two has no token range of its own.
+        assert_eq!(t.range(0..5), None);
+        // Neither has a source too long to be tokenized whole (its spans are tokenized
+        // one by one).
+        let untokenized = Tokenized {
+            whole: false,
+            ..tokenize_hashed("")
+        };
+        assert_eq!(untokenized.range(0..0), None);
     }
 
     #[test]
