@@ -315,7 +315,8 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
         })
         .map_or(doc.changes.len(), |k| k + 1);
     let (first, rest) = doc.changes.split_at(k);
-    let elements = |w: &mut dyn Write, cs: &[diff::Change], lead: bool| -> std::io::Result<()> {
+    // Generic, not `dyn Write`: the serializer makes many small writes, inlined this way.
+    fn elements<W: Write>(w: &mut W, cs: &[diff::Change], lead: bool) -> std::io::Result<()> {
         for (n, c) in cs.iter().enumerate() {
             if lead || n > 0 {
                 w.write_all(b",")?;
@@ -323,7 +324,7 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
             serde_json::to_writer(&mut *w, c).map_err(std::io::Error::from)?;
         }
         Ok(())
-    };
+    }
     write_out(path, |w| {
         let (later, now) = treaty_analyser::par::join(
             || {
