@@ -13,18 +13,22 @@ runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
 n_pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 pairs = pairs_by_size()
 
-def median_time(cmd):
-    times = []
+def median_times(cmds):
+    """Median wall time of each command, the commands run in turn, run after run, so that
+    machine noise hits them alike."""
+    times = [[] for _ in cmds]
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for k, cmd in enumerate(cmds):
+            t = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[k].append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
 
 print(f"| pair | bytes | treaty diff --format json | git diff --no-index --word-diff | ratio |")
 print(f"| --- | ---: | ---: | ---: | ---: |")
 for size, a, b, pa, pb in pairs[:n_pairs]:
-    # Interleave the two commands so machine noise hits both alike.
-    t_treaty = median_time([treaty, "diff", "--format", "json", pa, pb])
-    t_git = median_time(["git", "diff", "--no-index", "--word-diff", pa, pb])
+    t_treaty, t_git = median_times([
+        [treaty, "diff", "--format", "json", pa, pb],
+        ["git", "diff", "--no-index", "--word-diff", pa, pb],
+    ])
     print(f"| {a} / {b} | {size} | {t_treaty*1000:.1f} ms | {t_git*1000:.1f} ms | {t_treaty/t_git:.2f} |")
