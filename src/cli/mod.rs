@@ -305,15 +305,16 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
         len(&c.old) + len(&c.new)
     };
     let total: usize = doc.changes.iter().map(size).sum();
-    let mut before = 0;
+    let mut sum = 0;
     let k = doc
         .changes
         .iter()
         .position(|c| {
-            before += size(c);
-            before * 2 > total
+            sum += size(c);
+            sum * 2 > total
         })
         .map_or(doc.changes.len(), |k| k + 1);
+    let before = sum.min(total);
     let (first, rest) = doc.changes.split_at(k);
     // Generic, not `dyn Write`: the serializer makes many small writes, inlined this way.
     fn elements<W: Write>(w: &mut W, cs: &[diff::Change], lead: bool) -> std::io::Result<()> {
@@ -328,7 +329,8 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
     write_out(path, |w| {
         let (later, now) = treaty_analyser::par::join(
             || {
-                let mut buf = Vec::with_capacity(total);
+                // About the size the text of these changes takes in JSON.
+                let mut buf = Vec::with_capacity((total - before) * 5 / 4);
                 elements(&mut buf, rest, !first.is_empty()).map(|_| buf)
             },
             || {
