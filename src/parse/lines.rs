@@ -59,6 +59,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn longer_than_counts_characters_not_bytes() {
+        assert!(!longer_than("ééé", 3));
+        assert!(longer_than("ééé", 2));
+        assert!(!longer_than("abc", 3));
+        assert!(longer_than("abcd", 3));
+        assert!(!longer_than("", 0));
+    }
+
+    #[test]
     fn all_line_ends() {
         let src = "a\r\nb\rc\nd";
         let l = split_lines(src);
@@ -67,4 +76,10 @@ mod tests {
         assert_eq!(l[3].start, 7);
         assert!(split_lines("").is_empty());
     }
+}
+
+/// True when `s` has more than `n` characters; counts them only when its byte length
+/// leaves the question open (a character takes at least one byte).
+pub(crate) fn longer_than(s: &str, n: usize) -> bool {
+    s.len() > n && s.chars().count() > n
 }

@@ -182,7 +182,7 @@ fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         if matches!(select::above(&lines, i), select::Above::MidSentence) {
             continue;
         }
-        if lines[i].trimmed().chars().count() > 200 {
+        if lines::longer_than(lines[i].trimmed(), 200) {
             continue;
         }
         let mut caption = d.caption.map(str::to_string);
@@ -290,7 +290,7 @@ fn build(src: &str) -> (Node, Vec<Diagnostic>) {
             .unwrap_or(body_start);
         let block: Vec<&str> = (ft..block_end).map(|i| lines[i].trimmed()).collect();
         let title_like = block.len() <= 6
-            && block.iter().all(|l| l.chars().count() <= 300)
+            && block.iter().all(|l| !lines::longer_than(l, 300))
             && !block
                 .iter()
                 .any(|l| rules::is_formula(l) || rules::is_preamble_heading(l))

@@ -531,7 +531,7 @@ pub(crate) fn is_formula(line: &str) -> bool {
     ]
     .iter()
     .any(|p| l.contains(p))
-        && line.chars().count() < 300
+        && !super::lines::longer_than(line, 299)
 }
 
 /// A heading line that opens the preamble: "PREAMBLE", "Preámbulo", "Преамбула".

@@ -138,7 +138,7 @@ fn local_score(lines: &[Line], c: &Candidate, dominant: Option<&(String, Case)>)
         Rest::Dotted => 1.5,
         Rest::Caption => {
             let cap = c.head.caption.unwrap_or("");
-            if cap.chars().count() > 160 || cap.to_lowercase().contains(" shall ") {
+            if super::lines::longer_than(cap, 160) || cap.to_lowercase().contains(" shall ") {
                 -1.0
             } else {
                 1.0
@@ -306,7 +306,7 @@ pub(crate) fn caption_after(lines: &[Line], i: usize) -> Option<usize> {
             let t = l.trimmed();
             let cap = lines[j].trimmed();
             let wrapped_sentence = !cap.ends_with('.')
-                && cap.chars().count() > 55
+                && super::lines::longer_than(cap, 55)
                 && t.chars()
                     .next()
                     .is_some_and(|c| !c.is_uppercase() && !c.is_ascii_digit() && c != '(');
