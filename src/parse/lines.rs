@@ -54,6 +54,12 @@ pub(crate) fn split_lines(src: &str) -> Vec<Line<'_>> {
     lines
 }
 
+/// True when `s` has more than `n` characters; counts them only when its byte length
+/// leaves the question open (a character takes at least one byte).
+pub(crate) fn longer_than(s: &str, n: usize) -> bool {
+    s.len() > n && s.chars().count() > n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,10 +82,4 @@ mod tests {
         assert_eq!(l[3].start, 7);
         assert!(split_lines("").is_empty());
     }
-}
-
-/// True when `s` has more than `n` characters; counts them only when its byte length
-/// leaves the question open (a character takes at least one byte).
-pub(crate) fn longer_than(s: &str, n: usize) -> bool {
-    s.len() > n && s.chars().count() > n
 }
