@@ -69,6 +69,9 @@ fn serve(rx: &mpsc::Receiver<Job>) {
 /// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
 /// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
 /// done). On the helper itself, or when no helper could be started, `a` runs here first.
+///
+/// Jobs from several threads queue for the one helper. So `a` must not wait for something
+/// that `b` does after a join of its own (that join's job would queue behind `a`).
 pub fn join<A, B, RA, RB>(a: A, b: B) -> (std::thread::Result<RA>, RB)
 where
     A: FnOnce() -> RA + Send,
