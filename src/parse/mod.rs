@@ -411,7 +411,7 @@ fn build(src: &str) -> (Node, Vec<Diagnostic>) {
 
     // 7. Ids and lines.
     let mut used = Ids::default();
-    assign(&mut root, "", &mut used, &index, src);
+    assign(&mut root.children, root.kind, "", &mut used, &index, src);
     root.id = "doc".into();
     root.line = 1;
 
@@ -552,12 +552,12 @@ fn build_preamble(span: Span, lines: &[Line], first: usize, end_line: usize) -> 
     n
 }
 
-fn eid_part(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .trim_matches('-')
-        .to_string()
+/// Appends the eId form of a number: its letters and digits, other characters as '-', none
+/// at either end ("7 bis" → "7-bis"); returns false when nothing was appended.
+fn push_eid_part(id: &mut String, number: &str) -> bool {
+    let t = number.trim_matches(|c: char| !c.is_alphanumeric());
+    id.extend(t.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }));
+    !t.is_empty()
 }
 
 /// Gives every node its eId and 1-based line.
@@ -569,51 +569,65 @@ struct Ids {
     next: HashMap<String, usize>,
 }
 
-fn assign(n: &mut Node, parent: &str, used: &mut Ids, index: &LineIndex, src: &str) {
-    let mut counters: HashMap<NodeKind, usize> = HashMap::default();
-    for c in n.children.iter_mut() {
-        let ord = {
-            let e = counters.entry(c.kind).or_default();
-            *e += 1;
-            *e
-        };
-        let local = match c.kind {
-            NodeKind::Title | NodeKind::Preamble | NodeKind::Conclusion | NodeKind::Heading => {
-                c.kind.eid_prefix().to_string()
+/// Gives the `children` of a node of kind `kind` with eId `parent` their eIds and lines,
+/// and theirs in turn.
+fn assign(
+    children: &mut [Node],
+    kind: NodeKind,
+    parent: &str,
+    used: &mut Ids,
+    index: &LineIndex,
+    src: &str,
+) {
+    // Ordinals per kind among these children (a few kinds at most: a short list).
+    let mut counters: Vec<(NodeKind, usize)> = Vec::new();
+    // Articles are addressed from the top (art_7), like Akoma Ntoso, except inside annexes.
+    let in_annex = kind == NodeKind::Annex || parent.contains("annex");
+    for c in children.iter_mut() {
+        let ord = match counters.iter_mut().find(|(k, _)| *k == c.kind) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
             }
-            NodeKind::Formula => "formula".to_string(),
-            _ => match &c.number {
-                Some(num) if !eid_part(num).is_empty() => {
-                    format!("{}_{}", c.kind.eid_prefix(), eid_part(num))
-                }
-                _ => format!("{}_{}", c.kind.eid_prefix(), ord),
-            },
+            None => {
+                counters.push((c.kind, 1));
+                1
+            }
         };
-        // Articles are addressed from the top (art_7), like Akoma Ntoso, except inside annexes.
-        let prefix = if c.kind == NodeKind::Article
-            && n.kind != NodeKind::Annex
-            && !parent.contains("annex")
-        {
-            String::new()
-        } else {
-            parent.to_string()
-        };
-        let base = if prefix.is_empty() {
-            local
-        } else {
-            format!("{prefix}__{local}")
-        };
-        let mut id = base.clone();
-        if used.used.contains(&id) {
-            let k = used.next.entry(base.clone()).or_insert(2);
-            loop {
-                id = format!("{base}-{k}");
-                *k += 1;
-                if !used.used.contains(&id) {
-                    break;
+        let mut base = String::with_capacity(parent.len() + 16);
+        if !parent.is_empty() && (c.kind != NodeKind::Article || in_annex) {
+            base.push_str(parent);
+            base.push_str("__");
+        }
+        match c.kind {
+            NodeKind::Title | NodeKind::Preamble | NodeKind::Conclusion | NodeKind::Heading => {
+                base.push_str(c.kind.eid_prefix())
+            }
+            NodeKind::Formula => base.push_str("formula"),
+            _ => {
+                base.push_str(c.kind.eid_prefix());
+                base.push('_');
+                if !c
+                    .number
+                    .as_deref()
+                    .is_some_and(|num| push_eid_part(&mut base, num))
+                {
+                    base.push_str(&ord.to_string());
                 }
             }
         }
+        let id = if used.used.contains(&base) {
+            let k = used.next.entry(base.clone()).or_insert(2);
+            loop {
+                let id = format!("{base}-{k}");
+                *k += 1;
+                if !used.used.contains(&id) {
+                    break id;
+                }
+            }
+        } else {
+            base
+        };
         used.used.insert(id.clone());
         c.id = id;
         let text = c.span.slice(src);
@@ -624,8 +638,7 @@ fn assign(n: &mut Node, parent: &str, used: &mut Ids, index: &LineIndex, src: &s
             c.span.start + lead
         };
         c.line = index.line(at);
-        let pid = c.id.clone();
-        assign(c, &pid, used, index, src);
+        assign(&mut c.children, c.kind, &c.id, used, index, src);
     }
 }
 
