@@ -145,6 +145,7 @@ enum Command {
 
 /// Runs the command line and maps errors to one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
+    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -343,6 +344,22 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
         w.write_all(&later)?;
         w.write_all(b"]}\n")
     })
+}
+
+/// glibc's allocator, set for a short-lived process: large blocks come from the heap
+/// instead of fresh mappings, and freed memory is kept rather than handed back. Every block
+/// of more than 128 KiB (token arrays, shingle indexes, output buffers) was otherwise mapped
+/// and unmapped on its own, and with two threads each unmapping interrupts the other CPU;
+/// measured on the largest corpus pair: 17.9 → 16.6 ms. Peak RSS grows a little (121 →
+/// 125 MB on two 10 MB inputs); the process ends when its work does.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+    }
 }
 
 /// The JSON document of `treaty parse` (schema_version 1).
