@@ -360,6 +360,38 @@ fn tune_allocator() {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
         libc::mallopt(libc::M_TOP_PAD, 16 << 20);
     }
+    huge_pages_for_this_thread();
+}
+
+/// Asks for transparent huge pages (2 MiB, one page fault instead of 512) in the heap the
+/// calling thread allocates from: called by the main thread (see [`tune_allocator`]) and
+/// by the helper thread before it loads a version. glibc gives the first thread the program
+/// break and each further thread a heap of its own, reserved 64 MiB at a time and aligned
+/// to that size. Only a hint, which the system may ignore: nothing changes but the number
+/// of page faults (largest corpus pair: 2 350 → 760, 16.9 → 14.6 ms; peak RSS 12.6 →
+/// 16.4 MB).
+fn huge_pages_for_this_thread() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc/free of a block of our own; madvise(MADV_HUGEPAGE) changes no contents
+    // and fails harmlessly on addresses not mapped.
+    unsafe {
+        const HEAP: usize = 64 << 20;
+        let p = libc::malloc(16) as usize;
+        let brk = libc::sbrk(0) as usize;
+        let (start, end) = if p < brk {
+            // The program break: grown for the allocations to come, then freed (kept).
+            let q = std::hint::black_box(libc::malloc(16 << 20));
+            libc::free(q);
+            (p, libc::sbrk(0) as usize)
+        } else {
+            (p & !(HEAP - 1), (p & !(HEAP - 1)) + HEAP)
+        };
+        libc::free(p as *mut libc::c_void);
+        let start = (start + (2 << 20) - 1) & !((2 << 20) - 1);
+        if end > start {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
 }
 
 /// The JSON document of `treaty parse` (schema_version 1).
@@ -451,7 +483,13 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 ));
             }
             // The two versions are read and parsed side by side.
-            let (ro, rn) = treaty_analyser::par::join(|| load(&old, &input), || load(&new, &input));
+            let (ro, rn) = treaty_analyser::par::join(
+                || {
+                    huge_pages_for_this_thread();
+                    load(&old, &input)
+                },
+                || load(&new, &input),
+            );
             let lo = ro.map_err(|_| {
                 Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
             })??;
