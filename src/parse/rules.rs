@@ -409,19 +409,7 @@ pub(crate) enum MarkerStyle {
 
 /// Recognises a marker followed by white space at the start of `line`.
 pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
-    // Most lines are prose: a marker body is at most 8 bytes of letters or digits followed
-    // by '.' or ')', so anything else is turned away before the parser runs.
-    let run = line
-        .char_indices()
-        .find(|&(_, c)| !c.is_alphanumeric())
-        .map_or(line.len(), |(k, _)| k);
-    let next = line[run..].chars().next();
-    let plausible = if run == 0 {
-        next.is_some_and(|c| "(–-•—*·▪".contains(c))
-    } else {
-        run <= 8 && matches!(next, Some('.' | ')'))
-    };
-    if !plausible {
+    if !may_be_marker(line) {
         return None;
     }
     let body = |i| {
@@ -451,6 +439,38 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
         body: b,
         style,
     })
+}
+
+/// Most lines are prose: a marker body is at most 8 bytes of letters or digits followed by
+/// '.' or ')', or a marker is a bracket or bullet, so anything else is turned away before
+/// the parser runs. ASCII is decided byte by byte; a non-ASCII character met in the first
+/// nine bytes sends the line to the character-by-character check.
+fn may_be_marker(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut k = 0;
+    while k < b.len() && k <= 8 && b[k].is_ascii_alphanumeric() {
+        k += 1;
+    }
+    match b.get(k) {
+        Some(x) if !x.is_ascii() => may_be_marker_by_chars(line),
+        _ if k > 8 => false,
+        Some(&x) if k == 0 => matches!(x, b'(' | b'-' | b'*'),
+        next => matches!(next, Some(b'.' | b')')),
+    }
+}
+
+/// [`may_be_marker`], one character at a time.
+fn may_be_marker_by_chars(line: &str) -> bool {
+    let run = line
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(line.len(), |(k, _)| k);
+    let next = line[run..].chars().next();
+    if run == 0 {
+        next.is_some_and(|c| "(–-•—*·▪".contains(c))
+    } else {
+        run <= 8 && matches!(next, Some('.' | ')'))
+    }
 }
 
 /// True when `line` starts with one of the lower-case `phrases`, compared
@@ -614,6 +634,15 @@ mod tests {
         assert_eq!(head("Article 51 of the Charter").unwrap().2, Rest::Sentence);
         assert_eq!(head("Article 8(1) shall apply").unwrap().2, Rest::Sentence);
         assert_eq!(head("Article 147.").unwrap().2, Rest::DotOnly);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marker_prefilter_agrees_with_its_definition(
+            line in "[a-zA-Z0-9().*éÉ•—–·▪ -]{0,14}"
+        ) {
+            proptest::prop_assert_eq!(may_be_marker(&line), may_be_marker_by_chars(&line));
+        }
     }
 
     #[test]
