@@ -330,16 +330,11 @@ impl Ctx<'_> {
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = |a: &align::Alignment| {
-            let mut out = Vec::new();
-            loop {
-                let k = next.fetch_add(1, Relaxed);
-                let Some(&(i, j)) = a.pairs.get(k) else {
-                    return out;
-                };
-                out.push((k, self.pair(oa[i], na[j], a.moved.contains(&k), true, None)));
-            }
+            claim(&next, &a.pairs, |k, &(i, j)| {
+                self.pair(oa[i], na[j], a.moved.contains(&k), true, None)
+            })
         };
-        let (theirs, mut mine) = crate::par::join(
+        let (theirs, mine) = crate::par::join(
             || {
                 let done = || finished.load(std::sync::atomic::Ordering::Acquire);
                 self.diff_ahead(oa, na, &done);
@@ -353,10 +348,7 @@ impl Ctx<'_> {
                 aligned.get().map(work).unwrap_or_default()
             },
         );
-        let mut all = theirs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        all.append(&mut mine);
-        all.sort_unstable_by_key(|r| r.0);
-        let compared = all.into_iter().map(|r| r.1).collect();
+        let compared = in_order(theirs, mine);
         (aligned.into_inner().unwrap_or_default(), Some(compared))
     }
 
@@ -675,17 +667,30 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
         return items.iter().map(f).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut out = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Relaxed);
-            let Some(item) = items.get(k) else {
-                return out;
-            };
-            out.push((k, f(item)));
-        }
-    };
-    let (theirs, mut mine) = crate::par::join(work, work);
+    let work = || claim(&next, items, |_, item| f(item));
+    let (theirs, mine) = crate::par::join(work, work);
+    in_order(theirs, mine)
+}
+
+/// One thread's share of `items`: it takes the next unclaimed item (counted by `next`,
+/// shared with the other thread) until none is left; returns (index, result) pairs.
+fn claim<T, R>(
+    next: &std::sync::atomic::AtomicUsize,
+    items: &[T],
+    f: impl Fn(usize, &T) -> R,
+) -> Vec<(usize, R)> {
+    let mut out = Vec::new();
+    loop {
+        let k = next.fetch_add(1, Relaxed);
+        let Some(item) = items.get(k) else {
+            return out;
+        };
+        out.push((k, f(k, item)));
+    }
+}
+
+/// The results of two [`claim`]ing threads in item order (resuming the helper's panic).
+fn in_order<R>(theirs: std::thread::Result<Vec<(usize, R)>>, mut mine: Vec<(usize, R)>) -> Vec<R> {
     let mut all = theirs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     all.append(&mut mine);
     all.sort_unstable_by_key(|r| r.0);
@@ -807,9 +812,14 @@ impl Prepared {
         }
     }
 
-    /// True when this was made from `doc`'s text (the same length and hash).
-    fn is_of(&self, doc: &Document) -> bool {
-        self.source == fingerprint(&doc.source)
+    /// This, when it was made from `doc`'s text (the same length and hash); else `doc`
+    /// prepared again.
+    fn for_doc(self, doc: &Document) -> Self {
+        if self.source == fingerprint(&doc.source) {
+            self
+        } else {
+            Prepared::new(doc)
+        }
     }
 }
 
@@ -831,16 +841,7 @@ pub fn diff_prepared(
     new_prep: Prepared,
     opts: &DiffOptions,
 ) -> DocDiff {
-    let old_prep = if old_prep.is_of(old) {
-        old_prep
-    } else {
-        Prepared::new(old)
-    };
-    let new_prep = if new_prep.is_of(new) {
-        new_prep
-    } else {
-        Prepared::new(new)
-    };
+    let (old_prep, new_prep) = (old_prep.for_doc(old), new_prep.for_doc(new));
     let (oa, na) = (old.root.articles(), new.root.articles());
     let (old_toks, old_units) = (old_prep.toks, old_prep.units);
     let (new_toks, new_units) = (new_prep.toks, new_prep.units);
