@@ -284,6 +284,9 @@ fn emit_json<T: serde::Serialize>(path: Option<&str>, v: &T) -> Result<(), Error
 /// thread streams the document up to them; the bytes are those of one serialization.
 fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
     let pretty = path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if pretty || doc.changes.len() < 64 {
+        return emit_json(path, doc);
+    }
     // Everything before the first change: the document with no changes, less its "]}".
     let empty = DiffJson {
         changes: &[],
@@ -296,9 +299,6 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
     else {
         return emit_json(path, doc);
     };
-    if pretty || doc.changes.len() < 64 {
-        return emit_json(path, doc);
-    }
     // Split where about half of the text compared lies before: changes are written with
     // their text, so the halves take about as long.
     let size = |c: &diff::Change| {
@@ -364,11 +364,11 @@ fn tune_allocator() {
 
 /// Asks for transparent huge pages (2 MiB, one page fault instead of 512) in the heap the
 /// calling thread allocates from: called by both threads of a diff of large inputs before
-/// they load the versions (for small ones the first huge page costs more than it saves). glibc gives the first thread the program
-/// break and each further thread a heap of its own, reserved 64 MiB at a time and aligned
-/// to that size. Only a hint, which the system may ignore: nothing changes but the number
-/// of page faults (largest corpus pair: 2 350 → 760, 16.9 → 14.6 ms; peak RSS 12.6 →
-/// 16.4 MB).
+/// they load the versions (for small ones the first huge page costs more than it saves).
+/// glibc gives the first thread the program break and each further thread a heap of its
+/// own, reserved 64 MiB at a time and aligned to that size. Only a hint, which the system
+/// may ignore: nothing changes but the number of page faults (largest corpus pair: 2 350 →
+/// 760, 16.9 → 14.6 ms; peak RSS 12.6 → 16.4 MB).
 fn huge_pages_for_this_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc/free of a block of our own; madvise(MADV_HUGEPAGE) changes no contents

@@ -140,8 +140,8 @@ const ASCII_CLASS: [u8; 256] = {
 /// punctuation characters; white space is attached to the following token. Calls `f` with
 /// each token's byte range and whether its lower-case form may differ from it (it has an
 /// upper-case ASCII letter or a non-ASCII character other than the lower-case letters of
-/// [`lower_pair`]). ASCII and the common two-byte letters
-/// take a fast path; other characters are classified by Unicode properties.
+/// [`lower_pair`]). ASCII and the common two-byte letters take a fast path; other
+/// characters are classified by Unicode properties.
 fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
     let b = s.as_bytes();
     let mut i = 0;
@@ -362,6 +362,18 @@ pub(crate) fn folded_hash(w: &str) -> u32 {
     fold64(h.finish())
 }
 
+/// The lower-case form of the two bytes at `b[i..]` when they are a capital of Latin-1 or
+/// basic Cyrillic (U+00C0–U+00DE but ×, U+0400–U+042F).
+fn upper_pair_lowered(b: &[u8], i: usize) -> Option<[u8; 2]> {
+    match (b[i], b.get(i + 1).copied()) {
+        (0xC3, Some(y @ 0x80..=0x9E)) if y != 0x97 => Some([0xC3, y + 0x20]),
+        (0xD0, Some(y @ 0x90..=0x9F)) => Some([0xD0, y + 0x20]),
+        (0xD0, Some(y @ 0xA0..=0xAF)) => Some([0xD1, y - 0x20]),
+        (0xD0, Some(y @ 0x80..=0x8F)) => Some([0xD1, y + 0x10]),
+        _ => None,
+    }
+}
+
 /// Writes `w` lower-cased into `buf`; returns its length, or `None` when it does not fit.
 /// ASCII, and the capitals of Latin-1 and basic Cyrillic, are lower-cased by offset; other
 /// characters by Unicode's mapping.
@@ -373,13 +385,6 @@ fn lower_into(w: &str, buf: &mut [u8]) -> Option<usize> {
             return None;
         }
         let x = b[i];
-        let pair = match (x, b.get(i + 1).copied()) {
-            (0xC3, Some(y @ 0x80..=0x9E)) if y != 0x97 => Some([0xC3, y + 0x20]),
-            (0xD0, Some(y @ 0x90..=0x9F)) => Some([0xD0, y + 0x20]),
-            (0xD0, Some(y @ 0xA0..=0xAF)) => Some([0xD1, y - 0x20]),
-            (0xD0, Some(y @ 0x80..=0x8F)) => Some([0xD1, y + 0x10]),
-            _ => None,
-        };
         if x.is_ascii() {
             buf[n] = x.to_ascii_lowercase();
             n += 1;
@@ -388,7 +393,7 @@ fn lower_into(w: &str, buf: &mut [u8]) -> Option<usize> {
             buf[n..n + 2].copy_from_slice(&b[i..i + 2]);
             n += 2;
             i += 2;
-        } else if let Some(p) = pair {
+        } else if let Some(p) = upper_pair_lowered(b, i) {
             buf[n..n + 2].copy_from_slice(&p);
             n += 2;
             i += 2;
@@ -625,8 +630,8 @@ pub(crate) fn count_words(s: &str) -> usize {
 /// counts, or empty when unknown), the ops of two enclosing texts that start at `old_start`
 /// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as
 /// equal or delete and every byte of `new` once as equal or insert, in order, so the result
-/// rebuilds both ranges exactly. Equal text that lies in only
-/// one range becomes a delete or insert (layout when it is white space). Linear in `ops`.
+/// rebuilds both ranges exactly. Equal text that lies in only one range becomes a delete or
+/// insert (layout when it is white space). Linear in `ops`.
 pub(crate) fn cut(
     ops: &[InlineOp],
     words: &[usize],

@@ -27,6 +27,7 @@ use crate::tree::{Document, Node, NodeKind};
 use lines::Line;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use select::{Candidate, CaptionLayout};
+use std::fmt::Write as _;
 
 pub(crate) use rules::is_article_word;
 
@@ -612,7 +613,7 @@ fn assign(
                     .as_deref()
                     .is_some_and(|num| push_eid_part(&mut base, num))
                 {
-                    base.push_str(&ord.to_string());
+                    let _ = write!(base, "{ord}");
                 }
             }
         }
