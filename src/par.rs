@@ -68,7 +68,9 @@ fn serve(rx: &mpsc::Receiver<Job>) {
 
 /// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
 /// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
-/// done). On the helper itself, or when no helper could be started, `a` runs here first.
+/// done). On the helper itself, or when no helper could be started, both run here, `b`
+/// first: `a` may wait for something `b` does (the helper's part of a diff waits for the
+/// alignment), never the other way round.
 ///
 /// Jobs from several threads queue for the one helper. So `a` must not wait for something
 /// that `b` does after a join of its own (that join's job would queue behind `a`).
@@ -80,7 +82,8 @@ where
 {
     let queue = helper().filter(|_| !ON_HELPER.with(|h| h.get()));
     let Some(queue) = queue else {
-        return (catch_unwind(AssertUnwindSafe(a)), b());
+        let rb = b();
+        return (catch_unwind(AssertUnwindSafe(a)), rb);
     };
     let (done_tx, done_rx) = mpsc::channel();
     let job: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
@@ -190,6 +193,30 @@ mod tests {
                 assert_eq!((a.ok(), b), (Some(t as u64 * 10), t as u64));
             }
         });
+    }
+
+    #[test]
+    fn a_job_may_wait_for_the_other_even_when_both_run_on_one_thread() {
+        use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+        // Inside the helper's job a join runs both halves there: `a` must come second.
+        let (outer, _) = join(
+            || {
+                let set = AtomicBool::new(false);
+                let (waited, ()) = join(
+                    || {
+                        let give_up = Instant::now() + Duration::from_secs(5);
+                        while !set.load(SeqCst) && Instant::now() < give_up {
+                            std::thread::yield_now();
+                        }
+                        set.load(SeqCst)
+                    },
+                    || set.store(true, SeqCst),
+                );
+                waited.ok()
+            },
+            || (),
+        );
+        assert_eq!(outer.ok().flatten(), Some(true));
     }
 
     #[test]

@@ -81,6 +81,20 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The index of `src` from the starts of its lines as split by the parser (a final line
+    /// without terminator counts, an empty tail does not): the same index as
+    /// [`LineIndex::new`] without a second pass over the text.
+    pub(crate) fn from_line_starts(src: &str, line_starts: impl Iterator<Item = usize>) -> Self {
+        let mut starts: Vec<usize> = line_starts.collect();
+        if starts.is_empty() {
+            starts.push(0);
+        }
+        if src.ends_with(['\n', '\r']) {
+            starts.push(src.len());
+        }
+        LineIndex { starts }
+    }
+
     /// 1-based line containing byte `offset`.
     pub fn line(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {
@@ -124,6 +138,15 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_from_split_lines_is_the_index(s in "[ab\r\n]{0,12}") {
+            let lines = crate::parse::lines::split_lines(&s);
+            let from_lines = LineIndex::from_line_starts(&s, lines.iter().map(|l| l.start));
+            proptest::prop_assert_eq!(from_lines.starts, LineIndex::new(&s).starts);
+        }
+    }
 
     #[test]
     fn line_col_with_mixed_line_ends() {

@@ -40,7 +40,7 @@ impl Unit {
         } else {
             hs.windows(2).map(|w| bigram(w[0], w[1])).collect()
         };
-        shingles.sort_unstable();
+        radsort::sort(&mut shingles);
         shingles.dedup();
         Unit {
             number,

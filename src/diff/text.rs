@@ -136,6 +136,35 @@ const ASCII_CLASS: [u8; 256] = {
     t
 };
 
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Each byte of a `u64` with the value `x`.
+const fn lanes(x: u8) -> u64 {
+    0x0101_0101_0101_0101 * x as u64
+}
+
+/// The high bit of each byte lane of `w` whose value lies strictly between `lo` and `hi`
+/// (bytes of 0x80 and above never do; `hi` at most 0x80).
+fn lanes_between(w: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = w & lanes(0x7f);
+    (lanes(0x7f + hi) - low7) & !w & (low7 + lanes(0x7f - lo)) & HIGH_BITS
+}
+
+/// For eight bytes read as a little-endian `u64`: the high bit of each lane that continues
+/// a word in [`ASCII_CLASS`] (ASCII letter, digit or apostrophe), and of each upper-case
+/// ASCII letter.
+fn ascii_word_lanes(w: u64) -> (u64, u64) {
+    let upper = lanes_between(w, b'A' - 1, b'Z' + 1);
+    let letter = lanes_between(w | lanes(0x20), b'a' - 1, b'z' + 1);
+    let digit = lanes_between(w, b'0' - 1, b'9' + 1);
+    // A lane equal to the apostrophe is zero after the xor; the sum carries out of the low
+    // seven bits of every other lane, and the or catches lanes with the high bit set.
+    let x = w ^ lanes(b'\'');
+    let apostrophe = !(((x & lanes(0x7f)) + lanes(0x7f)) | x) & HIGH_BITS;
+    (upper | letter | digit | apostrophe, upper)
+}
+
 /// Scans `s` into tokens: runs of letters/digits (with inner apostrophes), or single
 /// punctuation characters; white space is attached to the following token. Calls `f` with
 /// each token's byte range and whether its lower-case form may differ from it (it has an
@@ -170,14 +199,29 @@ fn scan(s: &str, mut f: impl FnMut(usize, usize, bool)) {
             c.is_alphanumeric()
         };
         if word {
-            while i < b.len() {
-                let x = b[i];
-                let class = ASCII_CLASS[x as usize];
-                if class & CONTINUES != 0 {
-                    fold |= class & UPPER != 0;
-                    i += 1;
-                    continue;
+            loop {
+                // ASCII letters, digits and apostrophes, eight bytes at a time while eight
+                // are left, then one by one.
+                if let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                    let (cont, upper) = ascii_word_lanes(u64::from_le_bytes(chunk));
+                    let n = (!cont & HIGH_BITS).trailing_zeros() as usize / 8;
+                    let taken = u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0);
+                    fold |= upper & taken != 0;
+                    i += n;
+                    if n == 8 {
+                        continue;
+                    }
+                } else {
+                    while let Some(&x) = b.get(i) {
+                        let class = ASCII_CLASS[x as usize];
+                        if class & CONTINUES == 0 {
+                            break;
+                        }
+                        fold |= class & UPPER != 0;
+                        i += 1;
+                    }
                 }
+                let Some(&x) = b.get(i) else { break };
                 if x.is_ascii() {
                     break;
                 }
@@ -788,6 +832,19 @@ mod tests {
             let fast: Vec<(usize, usize)> =
                 tokenize(&s).iter().map(|t| (t.start(), t.end())).collect();
             prop_assert_eq!(fast, reference_tokens(&s));
+        }
+
+        #[test]
+        fn long_words_tokenize_as_defined(
+            s in "([a-zA-Z0-9'’]{0,19}[ .,;\\n\u{a0}àÀДд×҂@\\[`{]){0,8}"
+        ) {
+            let fast: Vec<(usize, usize)> =
+                tokenize(&s).iter().map(|t| (t.start(), t.end())).collect();
+            prop_assert_eq!(fast, reference_tokens(&s));
+            let t = tokenize_hashed(&s);
+            for (k, tok) in t.toks.iter().enumerate() {
+                prop_assert_eq!(t.folded[k], folded_hash(&s[tok.start()..tok.end()]));
+            }
         }
 
         #[test]

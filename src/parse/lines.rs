@@ -3,23 +3,57 @@
 /// One line of the input.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Line<'a> {
-    /// The line without its terminator.
-    pub text: &'a str,
     /// Byte offset of the first byte of the line.
     pub start: usize,
+    /// The text without surrounding white space, worked out once (see [`Line::trimmed`]).
+    trimmed: &'a str,
+    /// True when the line holds only white space (a BOM is not white space).
+    blank: bool,
 }
 
 impl<'a> Line<'a> {
+    /// The line `text` (without its terminator) starting at byte `start`.
+    pub fn new(text: &'a str, start: usize) -> Self {
+        let trimmed = trim(text);
+        Line {
+            start,
+            trimmed,
+            blank: trimmed.is_empty() && text.trim().is_empty(),
+        }
+    }
+
     /// True when the line holds only white space.
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        self.blank
     }
 
     /// The text without surrounding white space (including NBSP and BOM).
     pub fn trimmed(&self) -> &'a str {
-        self.text
-            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        self.trimmed
     }
+}
+
+/// `text` without surrounding white space (including NBSP and BOM).
+fn trim(text: &str) -> &str {
+    let rest = trim_ascii_space(text);
+    let b = rest.as_bytes();
+    // Other white space (NBSP, BOM, …) is not ASCII: only then the full check.
+    if b.first().is_some_and(|x| !x.is_ascii()) || b.last().is_some_and(|x| !x.is_ascii()) {
+        rest.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+    } else {
+        rest
+    }
+}
+
+/// `s` without the ASCII white space around it that [`char::is_whitespace`] knows (tab, line
+/// feed, vertical tab, form feed, carriage return, space).
+fn trim_ascii_space(s: &str) -> &str {
+    let space = |x: &u8| matches!(x, b'\t'..=b'\r' | b' ');
+    let b = s.as_bytes();
+    let start = b.iter().position(|x| !space(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|x| !space(x)).map_or(start, |p| p + 1);
+    // Both ends sit next to ASCII bytes, so on character boundaries.
+    s.get(start..end).unwrap_or("")
 }
 
 /// Splits `src` into lines; a final line without terminator counts, an empty tail does not.
@@ -36,17 +70,11 @@ pub(crate) fn split_lines(src: &str) -> Vec<Line<'_>> {
                 } else {
                     p + 1
                 };
-                lines.push(Line {
-                    text: &src[start..p],
-                    start,
-                });
+                lines.push(Line::new(&src[start..p], start));
                 start = next;
             }
             None => {
-                lines.push(Line {
-                    text: &src[start..],
-                    start,
-                });
+                lines.push(Line::new(&src[start..], start));
                 start = bytes.len();
             }
         }
@@ -64,6 +92,18 @@ pub(crate) fn longer_than(s: &str, n: usize) -> bool {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn trimming_is_trimming_all_white_space(
+            s in "[ \t\u{b}\u{c}\r\u{a0}\u{feff}\u{2003}a.é]{0,10}"
+        ) {
+            let line = Line::new(&s, 0);
+            let all = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+            proptest::prop_assert_eq!(line.trimmed(), all);
+            proptest::prop_assert_eq!(line.is_blank(), s.trim().is_empty());
+        }
+    }
+
     #[test]
     fn longer_than_counts_characters_not_bytes() {
         assert!(!longer_than("ééé", 3));
@@ -77,7 +117,7 @@ mod tests {
     fn all_line_ends() {
         let src = "a\r\nb\rc\nd";
         let l = split_lines(src);
-        let texts: Vec<_> = l.iter().map(|l| l.text).collect();
+        let texts: Vec<_> = l.iter().map(|l| l.trimmed()).collect();
         assert_eq!(texts, ["a", "b", "c", "d"]);
         assert_eq!(l[3].start, 7);
         assert!(split_lines("").is_empty());

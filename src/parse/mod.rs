@@ -16,7 +16,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod body;
-mod lines;
+pub(crate) mod lines;
 mod rules;
 mod select;
 
@@ -102,7 +102,7 @@ pub fn parse_owned(source: String) -> Parse {
 /// The tree and diagnostics of `src`.
 fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     let lines = lines::split_lines(src);
-    let index = LineIndex::new(src);
+    let index = LineIndex::from_line_starts(src, lines.iter().map(|l| l.start));
 
     // 2. Candidates.
     let mut cands: Vec<Candidate> = Vec::new();
