@@ -417,26 +417,6 @@ struct FileRef<'a> {
     sha256: &'a str,
 }
 
-/// One version of a diff, read, parsed, hashed and prepared.
-struct Loaded {
-    parse: treaty_analyser::Parse,
-    prepared: diff::Prepared,
-    sha256: String,
-}
-
-/// Reads, parses, hashes and prepares for the diff one version; run on its own thread for
-/// one of the two versions. The document takes over the text read, without a copy.
-fn load(path: &str, opts: &InputOpts) -> Result<Loaded, Error> {
-    let parse = treaty_analyser::parse_owned(read_input(path, opts)?);
-    let prepared = diff::Prepared::new(&parse.document);
-    let sha256 = input::sha256_hex(&parse.document.source);
-    Ok(Loaded {
-        parse,
-        prepared,
-        sha256,
-    })
-}
-
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Parse {
@@ -485,22 +465,16 @@ fn run(cli: Cli) -> Result<u8, Error> {
             // Large inputs: huge pages for the heaps of both threads.
             let size = |p: &str| std::fs::metadata(p).map_or(0, |m| m.len());
             let huge = size(&old) + size(&new) >= 512 << 10;
-            if huge {
-                huge_pages_for_this_thread();
-            }
-            let (ro, rn) = treaty_analyser::par::join(
-                || {
+            let (lo, ln) = diff::load::load_versions(
+                || read_input(&old, &input),
+                || read_input(&new, &input),
+                &|| {
                     if huge {
                         huge_pages_for_this_thread();
                     }
-                    load(&old, &input)
                 },
-                || load(&new, &input),
             );
-            let lo = ro.map_err(|_| {
-                Error::new(ErrorKind::Io, format!("{old}: reading failed unexpectedly"))
-            })??;
-            let ln = rn?;
+            let (lo, ln) = (lo?, ln?);
             let (po, prep_old, sha_old) = (lo.parse, lo.prepared, lo.sha256);
             let (pn, prep_new, sha_new) = (ln.parse, ln.prepared, ln.sha256);
             let (old_text, new_text) = (&po.document.source, &pn.document.source);

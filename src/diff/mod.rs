@@ -10,6 +10,7 @@
 //! `OLD[old.span]` and the `equal` + `insert` texts rebuild `NEW[new.span]`, byte for byte.
 
 pub mod align;
+pub mod load;
 pub mod text;
 pub mod xref;
 
@@ -798,17 +799,21 @@ fn fingerprint(text: &str) -> (usize, u64) {
 impl Prepared {
     /// Prepares `doc`.
     pub fn new(doc: &Document) -> Self {
-        let toks = text::tokenize_hashed(&doc.source);
-        let units = doc
-            .root
+        Self::from_parts(&doc.source, &doc.root, text::tokenize_hashed(&doc.source))
+    }
+
+    /// The preparation of the document of text `source` and tree `root`, from the tokens
+    /// of `source`.
+    fn from_parts(source: &str, root: &Node, toks: text::Tokenized) -> Self {
+        let units = root
             .articles()
             .iter()
-            .map(|x| unit_of(x, &toks, &doc.source))
+            .map(|x| unit_of(x, &toks, source))
             .collect();
         Prepared {
             toks,
             units,
-            source: fingerprint(&doc.source),
+            source: fingerprint(source),
         }
     }
 

@@ -100,7 +100,7 @@ pub fn parse_owned(source: String) -> Parse {
 }
 
 /// The tree and diagnostics of `src`.
-fn build(src: &str) -> (Node, Vec<Diagnostic>) {
+pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     let lines = lines::split_lines(src);
     let index = LineIndex::from_line_starts(src, lines.iter().map(|l| l.start));
 
