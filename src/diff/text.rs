@@ -19,6 +19,17 @@ pub enum Op {
     Insert,
 }
 
+impl Op {
+    /// Lower-case name as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Equal => "equal",
+            Op::Delete => "delete",
+            Op::Insert => "insert",
+        }
+    }
+}
+
 /// One inline op. Concatenating `equal` and `delete` texts gives the old text; `equal` and
 /// `insert` texts give the new text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod docx;
 pub mod html;
+pub mod json;
 pub mod outline;
 
 /// What a report says about one compared version.
