@@ -13,11 +13,13 @@ pub fn decode_vec(bytes: Vec<u8>, path: &str, encoding: Option<&str>) -> Result<
     if encoding.is_some() {
         return decode(&bytes, path, encoding);
     }
-    match String::from_utf8(bytes) {
-        Ok(text) if memchr::memchr(0, text.as_bytes()).is_none() => Ok(text),
-        Ok(text) => decode(text.as_bytes(), path, None),
-        Err(e) => decode(e.as_bytes(), path, None),
+    // The check is simdutf8's (several times faster than the standard library's on text
+    // with many non-ASCII letters); anything it rejects goes the slow way.
+    if simdutf8::basic::from_utf8(&bytes).is_err() || memchr::memchr(0, &bytes).is_some() {
+        return decode(&bytes, path, None);
     }
+    // SAFETY: simdutf8 has just found `bytes` to be valid UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
 /// Decodes `bytes` read from `path` as UTF-8 (a UTF-8 BOM is kept so spans index the
@@ -109,6 +111,21 @@ pub fn sha256_hex(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest::proptest! {
+        #[test]
+        fn taking_over_the_bytes_decodes_as_decoding_a_copy(
+            bytes in proptest::prop_oneof![
+                proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+                "[a-zé€😀\u{0}\n]{0,20}".prop_map(String::into_bytes),
+            ]
+        ) {
+            let fast = decode_vec(bytes.clone(), "x.txt", None).map_err(|e| e.to_string());
+            let slow = decode(&bytes, "x.txt", None).map_err(|e| e.to_string());
+            prop_assert_eq!(fast, slow);
+        }
+    }
 
     #[test]
     fn legacy_encodings() {
