@@ -337,6 +337,10 @@ fn emit_diff_json(path: Option<&str>, doc: &DiffJson<'_>) -> Result<(), Error> {
     })
 }
 
+/// Combined input size from which a diff loads its two versions on two threads (see
+/// `diff::load`); below, starting the second thread costs more than it saves.
+const TWO_THREADS_FROM: u64 = 64 << 10;
+
 /// glibc's allocator, set for a short-lived process: large blocks come from the heap
 /// instead of fresh mappings, and freed memory is kept rather than handed back. Every block
 /// of more than 128 KiB (token arrays, shingle indexes, output buffers) was otherwise mapped
@@ -455,10 +459,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
             // The two versions are read and parsed side by side.
             // Large inputs: huge pages for the heaps of both threads.
             let size = |p: &str| std::fs::metadata(p).map_or(0, |m| m.len());
-            let huge = size(&old) + size(&new) >= 512 << 10;
+            let total = size(&old) + size(&new);
+            let huge = total >= 512 << 10;
             let (lo, ln) = diff::load::load_versions(
                 || read_input(&old, &input),
                 || read_input(&new, &input),
+                total >= TWO_THREADS_FROM,
                 &|| {
                     if huge {
                         huge_pages_for_this_thread();

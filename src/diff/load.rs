@@ -197,13 +197,15 @@ where
     }
 }
 
-/// Reads, parses, tokenizes, hashes and prepares two versions on two threads (see
-/// [`crate::par`]), each thread taking the next step of either version as it comes free
-/// (see [`ORDER`]). `on_each_thread` runs first on each of the two threads (the CLI sets up
-/// its allocator there). A read error is returned for its version.
+/// Reads, parses, tokenizes, hashes and prepares two versions. With `two_threads`, on two
+/// threads (see [`crate::par`]), each taking the next step of either version as it comes
+/// free (see [`ORDER`]), and `on_each_thread` runs first on each (the CLI sets up its
+/// allocator there); without, every step on this thread (for small inputs a second thread
+/// costs more than it saves). A read error is returned for its version.
 pub fn load_versions<E, RO, RN>(
     read_old: RO,
     read_new: RN,
+    two_threads: bool,
     on_each_thread: &(dyn Fn() + Sync),
 ) -> (Result<Version, E>, Result<Version, E>)
 where
@@ -215,6 +217,10 @@ where
     // Set when either loop ends (all steps taken, or a panic), so that the other never
     // waits for a step that will not come.
     let stopped = AtomicBool::new(false);
+    if !two_threads {
+        work(&new, &old, &stopped);
+        return (old.finish(), new.finish());
+    }
     let (helper, ()) = crate::par::join(
         || {
             on_each_thread();
@@ -256,7 +262,7 @@ mod tests {
     #[test]
     fn versions_loaded_together_are_those_loaded_one_by_one() {
         let (a, b) = (draft(40, "keep"), draft(45, "review"));
-        let (va, vb) = load_versions(|| Ok::<_, ()>(a.clone()), || Ok(b.clone()), &|| {});
+        let (va, vb) = load_versions(|| Ok::<_, ()>(a.clone()), || Ok(b.clone()), true, &|| {});
         let (va, vb) = (va.expect("read"), vb.expect("read"));
         for (v, text) in [(&va, &a), (&vb, &b)] {
             let alone = crate::parse::parse(text);
@@ -277,11 +283,37 @@ mod tests {
     }
 
     #[test]
+    fn one_thread_alone_does_every_step() {
+        let (a, b) = (draft(4, "keep"), draft(5, "review"));
+        let (va, vb) = load_versions(|| Ok::<_, ()>(a.clone()), || Ok(b.clone()), false, &|| {
+            panic!("no second thread, nothing to set up")
+        });
+        let (va, vb) = (va.expect("read"), vb.expect("read"));
+        assert_eq!(
+            va.parse.document.root,
+            crate::parse::parse(&a).document.root
+        );
+        assert_eq!(vb.sha256, crate::input::sha256_hex(&b));
+        let opts = DiffOptions::default();
+        assert_eq!(
+            diff_prepared(
+                &va.parse.document,
+                va.prepared,
+                &vb.parse.document,
+                vb.prepared,
+                &opts
+            ),
+            diff(&va.parse.document, &vb.parse.document, &opts)
+        );
+    }
+
+    #[test]
     fn a_failed_read_is_returned_for_its_version_only() {
         let text = draft(3, "keep");
         let (old, new) = load_versions(
             || Err::<String, _>("old.txt: no such file"),
             || Ok(text.clone()),
+            true,
             &|| {},
         );
         assert_eq!(old.err(), Some("old.txt: no such file"));
@@ -299,6 +331,7 @@ mod tests {
                 Ok::<_, ()>(a.clone())
             },
             || Ok(b.clone()),
+            true,
             &|| {},
         );
         assert_eq!(va.map(|v| v.parse.document.source).ok(), Some(a));
@@ -314,6 +347,7 @@ mod tests {
             load_versions(
                 || -> Result<String, ()> { panic!("reader failed") },
                 || Ok(draft(2, "keep")),
+                true,
                 &|| {},
             )
         });
