@@ -102,8 +102,9 @@ fn check_reports_positions_and_strict_exit() {
 
 #[test]
 fn input_errors_are_one_line_with_exit_2() {
-    let dir = std::env::temp_dir().join(format!("treaty-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the test ends, pass or fail.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     let bad = dir.join("bad.txt");
     std::fs::write(&bad, b"Article 1\n\xff\xfe oops").unwrap();
     let bin = dir.join("bin.txt");
