@@ -14,7 +14,7 @@ use nom::multi::many0;
 use nom::{IResult, Parser};
 
 /// How the keyword of a heading is written, used to learn a document's heading style.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Case {
     Upper,
     Capitalized,

@@ -11,7 +11,7 @@
 
 use super::lines::Line;
 use super::rules::{self, ArticleHead, Case, Rest};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How a heading relates to the line above it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,8 +212,9 @@ pub(crate) fn choose(lines: &[Line], cands: &[Candidate]) -> Vec<usize> {
     if cands.is_empty() {
         return Vec::new();
     }
-    // The document's usual heading style, learnt from the clearest candidates.
-    let mut styles: HashMap<(String, Case), usize> = HashMap::new();
+    // The document's usual heading style, learnt from the clearest candidates. Ordered, so
+    // that a tie goes the same way on every run (a hash map's order is random per process).
+    let mut styles: BTreeMap<(String, Case), usize> = BTreeMap::new();
     for c in cands {
         if matches!(c.head.rest_kind, Rest::Empty | Rest::Separated)
             && above(lines, c.line) == Above::Blank
