@@ -24,6 +24,7 @@ pub mod par;
 pub mod parse;
 pub mod render;
 pub mod span;
+mod swar;
 pub mod tree;
 
 pub use parse::{Parse, parse, parse_owned};

@@ -1,6 +1,7 @@
 //! Word-level diff of two texts with `similar`: words and punctuation are tokens, white
 //! space between them is layout. The ops rebuild both texts byte for byte.
 
+use crate::swar::{HIGH_BITS, lanes, lanes_between, lanes_equal};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag};
@@ -147,21 +148,6 @@ const ASCII_CLASS: [u8; 256] = {
     t
 };
 
-/// The high bit of each byte of a `u64`.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Each byte of a `u64` with the value `x`.
-const fn lanes(x: u8) -> u64 {
-    0x0101_0101_0101_0101 * x as u64
-}
-
-/// The high bit of each byte lane of `w` whose value lies strictly between `lo` and `hi`
-/// (bytes of 0x80 and above never do; `hi` at most 0x80).
-fn lanes_between(w: u64, lo: u8, hi: u8) -> u64 {
-    let low7 = w & lanes(0x7f);
-    (lanes(0x7f + hi) - low7) & !w & (low7 + lanes(0x7f - lo)) & HIGH_BITS
-}
-
 /// For eight bytes read as a little-endian `u64`: the high bit of each lane that continues
 /// a word in [`ASCII_CLASS`] (ASCII letter, digit or apostrophe), and of each upper-case
 /// ASCII letter.
@@ -169,11 +155,7 @@ fn ascii_word_lanes(w: u64) -> (u64, u64) {
     let upper = lanes_between(w, b'A' - 1, b'Z' + 1);
     let letter = lanes_between(w | lanes(0x20), b'a' - 1, b'z' + 1);
     let digit = lanes_between(w, b'0' - 1, b'9' + 1);
-    // A lane equal to the apostrophe is zero after the xor; the sum carries out of the low
-    // seven bits of every other lane, and the or catches lanes with the high bit set.
-    let x = w ^ lanes(b'\'');
-    let apostrophe = !(((x & lanes(0x7f)) + lanes(0x7f)) | x) & HIGH_BITS;
-    (upper | letter | digit | apostrophe, upper)
+    (upper | letter | digit | lanes_equal(w, b'\''), upper)
 }
 
 /// Scans `s` into tokens: runs of letters/digits (with inner apostrophes), or single

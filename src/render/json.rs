@@ -5,6 +5,7 @@
 //! written by serde_json. Tested against serde_json's output.
 
 use crate::diff::{Change, InlineOp};
+use crate::swar::{HIGH_BITS, lanes, lanes_equal};
 
 /// Appends the changes `cs` to `out` as the elements of a JSON array (comma-separated,
 /// with a leading comma when `lead`).
@@ -67,22 +68,6 @@ fn inline(out: &mut Vec<u8>, op: &InlineOp) {
 fn serde<T: serde::Serialize>(out: &mut Vec<u8>, v: &T) {
     // Writing to a Vec cannot fail, and these values serialize without error.
     let _ = serde_json::to_writer(&mut *out, v);
-}
-
-/// The high bit of each byte of a `u64`.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Each byte of a `u64` with the value `x`.
-const fn lanes(x: u8) -> u64 {
-    0x0101_0101_0101_0101 * x as u64
-}
-
-/// The high bit of each byte lane of `w` equal to `x`.
-fn lanes_equal(w: u64, x: u8) -> u64 {
-    let v = w ^ lanes(x);
-    // A zero lane stays below 0x80 after adding 0x7f to its low seven bits, and has no
-    // high bit of its own; every other lane has one or the other.
-    !(((v & lanes(0x7f)) + lanes(0x7f)) | v) & HIGH_BITS
 }
 
 /// The high bit of each byte lane of `w` that JSON escapes: a control character, `"` or
