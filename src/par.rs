@@ -66,6 +66,16 @@ fn serve(rx: &mpsc::Receiver<Job>) {
     }
 }
 
+/// Sets its flag when dropped, however the scope that holds it ends (a panic included): a
+/// thread that waits for another's flag then never waits for nothing.
+pub(crate) struct SetOnDrop<'a>(pub &'a std::sync::atomic::AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
 /// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
 /// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
 /// done). On the helper itself, or when no helper could be started, both run here, `b`

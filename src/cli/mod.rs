@@ -465,8 +465,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     "--timeout takes a positive number of seconds",
                 ));
             }
-            // The two versions are read and parsed side by side.
-            // Large inputs: huge pages for the heaps of both threads.
+            // The two versions are read, parsed and prepared by two threads (one for small
+            // inputs), with huge pages for their heaps in the size range where they pay.
             let size = |p: &str| std::fs::metadata(p).map_or(0, |m| m.len());
             let total = size(&old) + size(&new);
             let huge = (HUGE_PAGES_FROM..HUGE_PAGES_UNDER).contains(&total);

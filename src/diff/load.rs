@@ -7,7 +7,7 @@ use super::{Prepared, text};
 use crate::diag::Diagnostic;
 use crate::parse::Parse;
 use crate::tree::{Document, Node};
-use std::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
+use std::sync::atomic::{AtomicBool, Ordering::Acquire};
 use std::sync::{Mutex, OnceLock};
 
 /// One version of a diff: parsed, prepared for the diff, and the SHA-256 of its text.
@@ -52,7 +52,6 @@ struct Side<R, E> {
     source: OnceLock<Result<String, E>>,
     tree: OnceLock<(Node, Vec<Diagnostic>)>,
     tokens: Mutex<Option<text::Tokenized>>,
-    tokenized: AtomicBool,
     sha256: OnceLock<String>,
     prepared: OnceLock<Prepared>,
     taken: [AtomicBool; 5],
@@ -68,7 +67,6 @@ where
             source: OnceLock::new(),
             tree: OnceLock::new(),
             tokens: Mutex::new(None),
-            tokenized: AtomicBool::new(false),
             sha256: OnceLock::new(),
             prepared: OnceLock::new(),
             taken: Default::default(),
@@ -89,7 +87,7 @@ where
             Step::Parse | Step::Tokenize | Step::Hash => self.text().is_some(),
             Step::Prepare => {
                 self.text().is_some_and(|t| t.is_none())
-                    || (self.tree.get().is_some() && self.tokenized.load(Acquire))
+                    || (self.tree.get().is_some() && self.tokens.lock().is_ok_and(|t| t.is_some()))
             }
         }
     }
@@ -116,7 +114,6 @@ where
                 if let Ok(mut t) = self.tokens.lock() {
                     *t = Some(toks);
                 }
-                self.tokenized.store(true, Release);
             }
             (Step::Hash, Some(src)) => {
                 let _ = self.sha256.set(crate::input::sha256_hex(src));
@@ -178,7 +175,7 @@ where
     A: FnOnce() -> Result<String, E>,
     B: FnOnce() -> Result<String, E>,
 {
-    let _stop = Stopped(stopped);
+    let _stop = crate::par::SetOnDrop(stopped);
     loop {
         let progressed = ORDER.iter().any(|&(own, step)| {
             if own {
@@ -235,15 +232,6 @@ where
         std::panic::resume_unwind(panic);
     }
     (old.finish(), new.finish())
-}
-
-/// Sets its flag when dropped (however the thread's loop ends).
-struct Stopped<'a>(&'a AtomicBool);
-
-impl Drop for Stopped<'_> {
-    fn drop(&mut self) {
-        self.0.store(true, Release);
-    }
 }
 
 #[cfg(test)]

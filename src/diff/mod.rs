@@ -306,13 +306,7 @@ impl Ctx<'_> {
         let finished = AtomicBool::new(false);
         let align = || {
             // Set however aligning ends, so the other thread never waits for nothing.
-            struct Finished<'f>(&'f AtomicBool);
-            impl Drop for Finished<'_> {
-                fn drop(&mut self) {
-                    self.0.store(true, std::sync::atomic::Ordering::Release);
-                }
-            }
-            let _finished = Finished(&finished);
+            let _finished = crate::par::SetOnDrop(&finished);
             let a = align::align(&old_units, &new_units, Some(self.deadline));
             // The shingles are the size of the texts: free them before the word diffs.
             drop((old_units, new_units));
