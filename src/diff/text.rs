@@ -567,13 +567,14 @@ type Step = (DiffTag, std::ops::Range<usize>, std::ops::Range<usize>);
 fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<Step> {
     // The word diff of tokens `a` against tokens `b`, in token indexes of the two sides.
     let words = |out: &mut Vec<Step>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
-        let (da, db) = (a.start, b.start);
-        let sub =
-            similar::capture_diff_slices_deadline(Algorithm::Myers, &o.ids[a], &n.ids[b], deadline);
-        out.extend(sub.iter().map(|op| {
-            let (tag, x, y) = op.as_tag_tuple();
-            (tag, x.start + da..x.end + da, y.start + db..y.end + db)
-        }));
+        token_diff(
+            out,
+            &o.ids[a.clone()],
+            &n.ids[b.clone()],
+            a.start,
+            b.start,
+            deadline,
+        );
     };
     let mut out = Vec::new();
     let ((oe, oh), (ne, nh)) = (clauses(o), clauses(n));
@@ -596,6 +597,90 @@ fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<Step> {
         }
     }
     out
+}
+
+/// Fewest tokens on the shorter side, and in all, for [`token_diff`] to leave out the tokens
+/// the other side lacks before the diff.
+const FILTER_SHORTER: usize = 16;
+const FILTER_TOTAL: usize = 128;
+
+/// The Myers diff of token ids `a` against `b`, appended to `out` as steps in indexes
+/// shifted by `da` and `db`. A token whose id the other side lacks can be in no common
+/// subsequence, so tokens found absent (through a bitmap of id bits, which may take an
+/// absent id for present but never the reverse) are left out before the diff and come back
+/// as deletions and insertions between the matches; the longest common subsequence, and so
+/// the number of changed tokens, is the same, and Myers' work, which grows with the number
+/// of differences times the length, shrinks where an edit inserted or rewrote whole
+/// sentences.
+fn token_diff(
+    out: &mut Vec<Step>,
+    a: &[u32],
+    b: &[u32],
+    da: usize,
+    db: usize,
+    deadline: Option<Instant>,
+) {
+    let plain = |out: &mut Vec<Step>| {
+        let sub = similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline);
+        out.extend(sub.iter().map(|op| {
+            let (tag, x, y) = op.as_tag_tuple();
+            (tag, x.start + da..x.end + da, y.start + db..y.end + db)
+        }));
+    };
+    if a.len().min(b.len()) < FILTER_SHORTER || a.len() + b.len() < FILTER_TOTAL {
+        return plain(out);
+    }
+    let bits = ((a.len() + b.len()) * 8).next_power_of_two().min(1 << 16);
+    let mask = bits as u32 - 1;
+    let bitmap = |xs: &[u32]| {
+        let mut m = vec![0u64; bits / 64];
+        for &x in xs {
+            m[((x & mask) >> 6) as usize] |= 1 << (x & 63);
+        }
+        m
+    };
+    let (in_a, in_b) = (bitmap(a), bitmap(b));
+    let has = |m: &[u64], x: u32| m[((x & mask) >> 6) as usize] & (1 << (x & 63)) != 0;
+    let keep_a: Vec<usize> = (0..a.len()).filter(|&i| has(&in_b, a[i])).collect();
+    let keep_b: Vec<usize> = (0..b.len()).filter(|&j| has(&in_a, b[j])).collect();
+    // Leaving out a few tokens does not pay for the copies.
+    if (keep_a.len() + keep_b.len()) * 16 > (a.len() + b.len()) * 15 {
+        return plain(out);
+    }
+    let fa: Vec<u32> = keep_a.iter().map(|&i| a[i]).collect();
+    let fb: Vec<u32> = keep_b.iter().map(|&j| b[j]).collect();
+    let sub = similar::capture_diff_slices_deadline(Algorithm::Myers, &fa, &fb, deadline);
+    // Unmatched tokens between the last match and `(x, y)` as one step.
+    let gap = |out: &mut Vec<Step>, (i, j): (usize, usize), (x, y): (usize, usize)| {
+        let tag = match (x > i, y > j) {
+            (true, true) => DiffTag::Replace,
+            (true, false) => DiffTag::Delete,
+            (false, true) => DiffTag::Insert,
+            (false, false) => return,
+        };
+        out.push((tag, i + da..x + da, j + db..y + db));
+    };
+    let mut at = (0, 0);
+    for op in &sub {
+        let (tag, x, y) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            continue;
+        }
+        for (&i, &j) in keep_a[x].iter().zip(&keep_b[y]) {
+            gap(out, at, (i, j));
+            match out.last_mut() {
+                Some((DiffTag::Equal, p, q))
+                    if at == (i, j) && p.end == i + da && q.end == j + db =>
+                {
+                    p.end += 1;
+                    q.end += 1;
+                }
+                _ => out.push((DiffTag::Equal, i + da..i + da + 1, j + db..j + db + 1)),
+            }
+            at = (i + 1, j + 1);
+        }
+    }
+    gap(out, at, (a.len(), b.len()));
 }
 
 /// Token count up to which a word diff runs without looking at the clock.
@@ -850,6 +935,45 @@ mod tests {
             s in "[a-zA-Z0-9 '’.,;:()\\n\u{a0}àÀ×ДдЁё҂«»—一]{0,40}"
         ) {
             prop_assert_eq!(count_words(&s), reference_tokens(&s).len());
+        }
+
+        #[test]
+        fn leaving_out_absent_tokens_keeps_the_diff_minimal(
+            (a, b) in (16usize..300, 16usize..300).prop_flat_map(|(la, lb)| (
+                // A small shared vocabulary, and ids only one side has (from 1000 on the
+                // old side, 2000 on the new) where an edit wrote new words.
+                proptest::collection::vec(prop_oneof![3 => 0u32..40, 1 => 1000u32..1400], la),
+                proptest::collection::vec(prop_oneof![3 => 0u32..40, 1 => 2000u32..2400], lb),
+            )),
+            shift in 0usize..5,
+        ) {
+            let mut steps = Vec::new();
+            token_diff(&mut steps, &a, &b, shift, 2 * shift, None);
+            // The steps cover both sequences in order, and equal steps pair equal ids.
+            let (mut i, mut j, mut common) = (shift, 2 * shift, 0);
+            for (tag, x, y) in &steps {
+                prop_assert_eq!((x.start, y.start), (i, j));
+                (i, j) = (x.end, y.end);
+                match tag {
+                    DiffTag::Equal => {
+                        prop_assert_eq!(&a[x.start - shift..x.end - shift],
+                            &b[y.start - 2 * shift..y.end - 2 * shift]);
+                        common += x.len();
+                    }
+                    DiffTag::Delete => prop_assert!(y.is_empty() && !x.is_empty()),
+                    DiffTag::Insert => prop_assert!(x.is_empty() && !y.is_empty()),
+                    DiffTag::Replace => prop_assert!(!x.is_empty() && !y.is_empty()),
+                }
+            }
+            prop_assert_eq!((i, j), (a.len() + shift, b.len() + 2 * shift));
+            // As many tokens kept as Myers keeps on the whole sequences: a longest common
+            // subsequence.
+            let whole: usize = similar::capture_diff_slices(Algorithm::Myers, &a, &b)
+                .iter()
+                .filter(|op| op.tag() == DiffTag::Equal)
+                .map(|op| op.old_range().len())
+                .sum();
+            prop_assert_eq!(common, whole);
         }
 
         #[test]
