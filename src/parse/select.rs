@@ -189,10 +189,13 @@ fn continues_sentence(t: &str) -> bool {
             .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
 }
 
+/// The highest score [`transition`] gives.
+const MAX_TRANSITION: f64 = 3.0;
+
 fn transition(a: &Candidate, b: &Candidate) -> f64 {
     let (x, y) = (&a.head.number, &b.head.number);
     if x.is_followed_by(y) {
-        3.0
+        MAX_TRANSITION
     } else if x.is_near_after(y) {
         0.5
     } else if x.cmp_key(y).is_lt() {
@@ -232,33 +235,9 @@ pub(crate) fn choose(lines: &[Line], cands: &[Candidate]) -> Vec<usize> {
         .map(|c| local_score(lines, c, dominant.as_ref()))
         .collect();
 
-    let n = cands.len();
-    let mut best = vec![0.0f64; n];
-    let mut back = vec![usize::MAX; n];
-    // Best chain ending before the window, for long gaps.
-    let mut far: (f64, usize) = (f64::NEG_INFINITY, usize::MAX);
-    for i in 0..n {
-        if i > WINDOW {
-            let j = i - WINDOW - 1;
-            if best[j] > far.0 {
-                far = (best[j], j);
-            }
-        }
-        let (mut b, mut bj) = (0.0, usize::MAX);
-        if far.0 - 1.0 > b {
-            (b, bj) = (far.0 - 1.0, far.1);
-        }
-        for j in i.saturating_sub(WINDOW)..i {
-            let v = best[j] + transition(&cands[j], &cands[i]);
-            if v > b {
-                (b, bj) = (v, j);
-            }
-        }
-        best[i] = local[i] + b;
-        back[i] = bj;
-    }
+    let (best, back) = best_chains(&local, |j, i| transition(&cands[j], &cands[i]));
     let mut end = 0;
-    for i in 0..n {
+    for i in 0..best.len() {
         if best[i] > best[end] {
             end = i;
         }
@@ -279,6 +258,49 @@ pub(crate) fn choose(lines: &[Line], cands: &[Candidate]) -> Vec<usize> {
     // A candidate with a clearly negative score rides along only when its number fits.
     chosen.retain(|&i| local[i] > -3.0);
     chosen
+}
+
+/// The best chain ending at each candidate, by dynamic programming: its score (`local`
+/// scores plus the [`transition`] scores `trans(j, i)` from each candidate `j` to the next
+/// `i`) and the candidate before it (`usize::MAX` for none). A chain may start anywhere
+/// (score 0 before it) and may jump from beyond the window at a cost of 1.
+fn best_chains(local: &[f64], trans: impl Fn(usize, usize) -> f64) -> (Vec<f64>, Vec<usize>) {
+    let n = local.len();
+    let mut best = vec![0.0f64; n];
+    let mut back = vec![usize::MAX; n];
+    // Best chain ending before the window, for long gaps.
+    let mut far: (f64, usize) = (f64::NEG_INFINITY, usize::MAX);
+    for i in 0..n {
+        if i > WINDOW {
+            let j = i - WINDOW - 1;
+            if best[j] > far.0 {
+                far = (best[j], j);
+            }
+        }
+        let (mut b, mut bj) = (0.0, usize::MAX);
+        if far.0 - 1.0 > b {
+            (b, bj) = (far.0 - 1.0, far.1);
+        }
+        // The best predecessor in the window (the earliest on a tie), if it beats `b`.
+        // Scanned from the nearest, where chains score highest: a candidate that could not
+        // reach the best found even with the highest transition is not scored.
+        let (mut w, mut wj) = (f64::NEG_INFINITY, usize::MAX);
+        for j in (i.saturating_sub(WINDOW)..i).rev() {
+            if best[j] + MAX_TRANSITION < w.max(b) {
+                continue;
+            }
+            let v = best[j] + trans(j, i);
+            if v >= w {
+                (w, wj) = (v, j);
+            }
+        }
+        if w > b {
+            (b, bj) = (w, wj);
+        }
+        best[i] = local[i] + b;
+        back[i] = bj;
+    }
+    (best, back)
 }
 
 /// Where captions stand relative to bare labels in this document.
@@ -355,5 +377,61 @@ pub(crate) fn caption_layout(lines: &[Line], bare: impl Iterator<Item = usize>) 
         CaptionLayout::Before
     } else {
         CaptionLayout::After
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`best_chains`] as first written: every predecessor in the window scored, the
+    /// earliest best kept.
+    fn best_chains_scanning_all(
+        local: &[f64],
+        trans: impl Fn(usize, usize) -> f64,
+    ) -> (Vec<f64>, Vec<usize>) {
+        let n = local.len();
+        let (mut best, mut back) = (vec![0.0f64; n], vec![usize::MAX; n]);
+        let mut far: (f64, usize) = (f64::NEG_INFINITY, usize::MAX);
+        for i in 0..n {
+            if i > WINDOW && best[i - WINDOW - 1] > far.0 {
+                far = (best[i - WINDOW - 1], i - WINDOW - 1);
+            }
+            let (mut b, mut bj) = (0.0, usize::MAX);
+            if far.0 - 1.0 > b {
+                (b, bj) = (far.0 - 1.0, far.1);
+            }
+            for j in i.saturating_sub(WINDOW)..i {
+                let v = best[j] + trans(j, i);
+                if v > b {
+                    (b, bj) = (v, j);
+                }
+            }
+            best[i] = local[i] + b;
+            back[i] = bj;
+        }
+        (best, back)
+    }
+
+    proptest! {
+        #[test]
+        fn skipping_hopeless_predecessors_changes_no_chain(
+            local in proptest::collection::vec(
+                prop_oneof![Just(-4.0), Just(-1.0), Just(0.5), Just(2.0), Just(4.5), -5.0f64..6.0],
+                0..600,
+            ),
+            seed in any::<u64>(),
+        ) {
+            // Transitions drawn from the values `transition` gives, many of them equal, so
+            // that ties between predecessors are common.
+            let values = [MAX_TRANSITION, 0.5, -0.5, -1.0, -1.5];
+            let trans = |j: usize, i: usize| {
+                let h = (seed ^ (j as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i as u64) << 32)
+                    .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                values[(h >> 61) as usize % values.len()]
+            };
+            prop_assert_eq!(best_chains(&local, trans), best_chains_scanning_all(&local, trans));
+        }
     }
 }
