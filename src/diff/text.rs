@@ -316,14 +316,67 @@ pub(crate) struct Tokenized {
 
 /// Hash of a token's exact text.
 fn exact_hash(w: &str) -> u32 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(w.as_bytes());
-    fold64(h.finish())
+    bytes_hash(w.as_bytes())
 }
 
-/// A 64-bit hash folded to 32 bits (FxHash's high bits are its best mixed).
+/// Odd multiplier of [`mix`] (FxHash's).
+const HASH_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+/// One step of the word hash: eight more bytes mixed in.
+fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(26) ^ x).wrapping_mul(HASH_K)
+}
+
+/// Hash of a word's bytes, eight at a time as little-endian `u64`s (the last ones padded
+/// with zeros), starting from the length. The tokenizer computes the same value from
+/// eight bytes it reads in place (see [`hash_pair`]).
+fn bytes_hash(b: &[u8]) -> u32 {
+    let mut h = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(c);
+        h = mix(h, u64::from_le_bytes(x));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut x = [0u8; 8];
+        x[..rest.len()].copy_from_slice(rest);
+        h = mix(h, u64::from_le_bytes(x));
+    }
+    fold64(h)
+}
+
+/// A 64-bit hash folded to 32 bits (the product's high bits are its best mixed).
 fn fold64(h: u64) -> u32 {
     (h >> 32) as u32 ^ h as u32
+}
+
+/// The exact and folded hashes ([`exact_hash`], [`folded_hash`]) of the token `b[start..end]`
+/// of `src`, where `fold` says whether its lower-case form may differ. A word of at most
+/// eight bytes with eight bytes of text from its start is hashed from one read, and
+/// lower-cased in the same register when it is ASCII (most words of most drafts).
+fn hash_pair(src: &str, start: usize, end: usize, fold: bool) -> (u32, u32) {
+    let b = src.as_bytes();
+    let len = end - start;
+    if let Some(chunk) = b.get(start..start + 8).filter(|_| len <= 8) {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(x) & (u64::MAX >> (64 - 8 * len as u32));
+        let id = fold64(mix(len as u64, x));
+        if !fold {
+            return (id, id);
+        }
+        if x & HIGH_BITS == 0 {
+            // Capitals (0x41–0x5A) become small letters with the 0x20 bit.
+            let lower = x | (lanes_between(x, b'A' - 1, b'Z' + 1) >> 2);
+            return (id, fold64(mix(len as u64, lower)));
+        }
+        return (id, folded_hash(&src[start..end]));
+    }
+    let w = &src[start..end];
+    let id = exact_hash(w);
+    (id, if fold { folded_hash(w) } else { id })
 }
 
 /// Tokenizes and hashes a whole source in one pass.
@@ -343,12 +396,10 @@ pub(crate) fn tokenize_hashed(src: &str) -> Tokenized {
         Vec::with_capacity(n),
     );
     scan(src, |start, end, fold| {
-        let w = &src[start..end];
-        let id = exact_hash(w);
+        let (id, f) = hash_pair(src, start, end, fold);
         toks.push(Token::new(start, end));
         ids.push(id);
-        // Most words are lower-case ASCII: their folded text is their text.
-        folded.push(if fold { folded_hash(w) } else { id });
+        folded.push(f);
     });
     Tokenized {
         toks,
@@ -380,23 +431,20 @@ fn needs_folding(w: &str) -> bool {
 
 /// Hash of a word compared case-insensitively (the hash of its lower-case form).
 pub(crate) fn folded_hash(w: &str) -> u32 {
-    let mut h = rustc_hash::FxHasher::default();
     if !needs_folding(w) {
-        h.write(w.as_bytes());
-    } else {
-        let mut buf = [0u8; 256];
-        match lower_into(w, &mut buf) {
-            Some(n) => h.write(&buf[..n]),
-            // A very long word: lower-cased on the heap, character by character as above.
-            None => h.write(
-                w.chars()
-                    .flat_map(char::to_lowercase)
-                    .collect::<String>()
-                    .as_bytes(),
-            ),
-        }
+        return bytes_hash(w.as_bytes());
     }
-    fold64(h.finish())
+    let mut buf = [0u8; 256];
+    match lower_into(w, &mut buf) {
+        Some(n) => bytes_hash(&buf[..n]),
+        // A very long word: lower-cased on the heap, character by character as above.
+        None => bytes_hash(
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+                .as_bytes(),
+        ),
+    }
 }
 
 /// The lower-case form of the two bytes at `b[i..]` when they are a capital of Latin-1 or
@@ -982,9 +1030,7 @@ mod tests {
         ) {
             let lower: String = w.chars().flat_map(char::to_lowercase).collect();
             prop_assert_eq!(folded_hash(&w), folded_hash(&lower));
-            let mut h = rustc_hash::FxHasher::default();
-            h.write(lower.as_bytes());
-            prop_assert_eq!(folded_hash(&w), fold64(h.finish()));
+            prop_assert_eq!(folded_hash(&w), bytes_hash(lower.as_bytes()));
         }
     }
 
