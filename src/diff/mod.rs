@@ -238,6 +238,10 @@ impl Ctx<'_> {
                 ns,
                 o.span.start..o.span.end,
                 n.span.start..n.span.end,
+                &|old, r| {
+                    let toks = if old { &self.old_toks } else { &self.new_toks };
+                    toks.range(r).map(|t| t.len())
+                },
             );
             let (similarity, changed_words) = measure(&d.ops, &d.words);
             if similarity >= 0.5 || w.part {

@@ -802,6 +802,10 @@ pub(crate) fn count_words(s: &str) -> usize {
 /// equal or delete and every byte of `new` once as equal or insert, in order, so the result
 /// rebuilds both ranges exactly. Equal text that lies in only one range becomes a delete or
 /// insert (layout when it is white space). Linear in `ops`.
+///
+/// `tokens_in(old, range)` may give the number of tokens of a byte range of the old
+/// (`old` true) or new source, when no token straddles its ends; pieces are otherwise
+/// counted by scanning them.
 pub(crate) fn cut(
     ops: &[InlineOp],
     words: &[usize],
@@ -809,6 +813,7 @@ pub(crate) fn cut(
     new_start: usize,
     old: std::ops::Range<usize>,
     new: std::ops::Range<usize>,
+    tokens_in: &dyn Fn(bool, std::ops::Range<usize>) -> Option<usize>,
 ) -> WordDiff {
     let mut out = WordDiff::default();
     let emit = |out: &mut WordDiff, from: &InlineOp, op: Op, text: &str, n: usize| {
@@ -834,13 +839,14 @@ pub(crate) fn cut(
         });
         out.words.push(n);
     };
-    // Words in `text`, a piece of op `k`: the op's own count when the piece is all of it.
+    // Words in `text`, a piece of op `k` that starts at `at` in the old source (`old_side`)
+    // or the new: the op's own count when the piece is all of it, else the tokens there.
     let known = words.len() == ops.len();
-    let count = |k: usize, text: &str| {
+    let count = |k: usize, text: &str, old_side: bool, at: usize| {
         if known && text.len() == ops[k].text.len() {
             words[k]
         } else {
-            count_words(text)
+            tokens_in(old_side, at..at + text.len()).unwrap_or_else(|| count_words(text))
         }
     };
     // The part of [at, at + len) inside `r`, relative to `at`.
@@ -854,13 +860,27 @@ pub(crate) fn cut(
         let len = o.text.len();
         match o.op {
             Op::Delete => {
-                let piece = &o.text[clip(&old, po, len)];
-                emit(&mut out, o, Op::Delete, piece, count(k, piece));
+                let r = clip(&old, po, len);
+                let piece = &o.text[r.clone()];
+                emit(
+                    &mut out,
+                    o,
+                    Op::Delete,
+                    piece,
+                    count(k, piece, true, po + r.start),
+                );
                 po += len;
             }
             Op::Insert => {
-                let piece = &o.text[clip(&new, pn, len)];
-                emit(&mut out, o, Op::Insert, piece, count(k, piece));
+                let r = clip(&new, pn, len);
+                let piece = &o.text[r.clone()];
+                emit(
+                    &mut out,
+                    o,
+                    Op::Insert,
+                    piece,
+                    count(k, piece, false, pn + r.start),
+                );
                 pn += len;
             }
             Op::Equal => {
@@ -879,7 +899,13 @@ pub(crate) fn cut(
                         (false, false) => continue,
                     };
                     let piece = &o.text[a..b];
-                    emit(&mut out, o, op, piece, count(k, piece));
+                    // Equal text lies at the same offset in the op on both sides.
+                    let (old_side, at) = if op == Op::Insert {
+                        (false, pn)
+                    } else {
+                        (true, po)
+                    };
+                    emit(&mut out, o, op, piece, count(k, piece, old_side, at + a));
                 }
                 po += len;
                 pn += len;
@@ -1022,6 +1048,33 @@ mod tests {
                 .map(|op| op.old_range().len())
                 .sum();
             prop_assert_eq!(common, whole);
+        }
+
+        #[test]
+        fn cut_pieces_counted_by_token_position_as_by_scanning(
+            old in proptest::collection::vec("[a-zA-Zé'’ ,.;()1-9]{0,30}", 1..8),
+            new in proptest::collection::vec("[a-zA-Zé'’ ,.;()1-9]{0,30}", 1..8),
+        ) {
+            // Two texts of lines, their word diff, and every pair of line ranges cut out of
+            // it (as paragraphs are): the pieces' word counts found from the sources'
+            // tokens are those found by scanning each piece.
+            let (o, n) = (old.join("\n"), new.join("\n"));
+            let d = diff_words(&o, &n, None);
+            let (ot, nt) = (tokenize_hashed(&o), tokenize_hashed(&n));
+            let starts = |s: &str| -> Vec<usize> {
+                std::iter::once(0).chain(s.match_indices('\n').map(|(k, _)| k + 1)).collect()
+            };
+            let (os, ns) = (starts(&o), starts(&n));
+            for (a, b) in os.iter().zip(os.iter().skip(1).chain([&o.len()])) {
+                for (c, e) in ns.iter().zip(ns.iter().skip(1).chain([&n.len()])) {
+                    let by_tokens = cut(&d.ops, &d.words, 0, 0, *a..*b, *c..*e, &|old, r| {
+                        if old { &ot } else { &nt }.range(r).map(|t| t.len())
+                    });
+                    let by_scan = cut(&d.ops, &d.words, 0, 0, *a..*b, *c..*e, &|_, _| None);
+                    prop_assert_eq!(&by_tokens.words, &by_scan.words);
+                    prop_assert_eq!(by_tokens.ops, by_scan.ops);
+                }
+            }
         }
 
         #[test]
