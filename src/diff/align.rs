@@ -40,7 +40,13 @@ impl Unit {
         } else {
             hs.windows(2).map(|w| bigram(w[0], w[1])).collect()
         };
-        radsort::sort(&mut shingles);
+        // A radix sort's fixed cost (a histogram per byte, a second buffer) pays only on
+        // longer lists.
+        if shingles.len() < RADIX_FROM {
+            shingles.sort_unstable();
+        } else {
+            radsort::sort(&mut shingles);
+        }
         shingles.dedup();
         Unit {
             number,
@@ -49,6 +55,9 @@ impl Unit {
         }
     }
 }
+
+/// Shingle count from which [`Unit::from_hashes`] sorts them by radix.
+const RADIX_FROM: usize = 256;
 
 /// The 32-bit key of a word bigram from its two word hashes (order matters). Keys of 32 bits
 /// sort and index at half the cost of 64; a chance collision of two bigrams adds one shared
