@@ -2,7 +2,7 @@
 //! nested list items, with the "(i) after (h) is a letter" rule.
 
 use super::lines::Line;
-use super::rules::{self, MarkerStyle};
+use super::rules::{self, Marker, MarkerStyle};
 use crate::number;
 use crate::span::Span;
 use crate::tree::{Node, NodeKind};
@@ -77,12 +77,20 @@ struct Level {
     last: u32,
 }
 
-/// Finds list items in lines `[first, last)`; `base` is the depth of the first level.
-fn item_marks(lines: &[Line], first: usize, last: usize, base: usize, out: &mut Vec<Mark>) {
+/// Finds list items in lines `[first, last)`, given the marker of each line from line
+/// `from` on (`markers[i - from]`); `base` is the depth of the first level.
+fn item_marks(
+    markers: &[Option<Marker>],
+    from: usize,
+    (first, last): (usize, usize),
+    base: usize,
+    out: &mut Vec<Mark>,
+) {
     let mut stack: Vec<Level> = Vec::new();
-    for (i, line) in lines.iter().enumerate().take(last).skip(first) {
-        let t = line.trimmed();
-        let Some(m) = rules::marker(t) else { continue };
+    for i in first..last {
+        let Some(m) = &markers[i - from] else {
+            continue;
+        };
         // "1." in running text is only a list item inside an existing numeric list or at 1.
         let reads = readings(m.body, m.style);
         if reads.is_empty() {
@@ -133,8 +141,7 @@ fn item_marks(lines: &[Line], first: usize, last: usize, base: usize, out: &mut 
 }
 
 /// A numbered-paragraph marker: "1.", "1)", "(1)", "(2bis)".
-fn paragraph_number(t: &str) -> Option<(MarkerStyle, number::Designation, &str)> {
-    let m = rules::marker(t)?;
+fn paragraph_number<'a>(m: &Marker<'a>) -> Option<(MarkerStyle, number::Designation, &'a str)> {
     if m.style == MarkerStyle::Bullet || !m.body.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -144,12 +151,16 @@ fn paragraph_number(t: &str) -> Option<(MarkerStyle, number::Designation, &str)>
 
 /// Finds paragraphs (depth 0) and items (depth ≥ 1) in the body lines `[first, last)`.
 pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
+    // Each line's marker, found once for paragraphs and items.
+    let markers: Vec<Option<Marker>> = lines[first..last.max(first)]
+        .iter()
+        .map(|l| rules::marker(l.trimmed()))
+        .collect();
     let mut paras: Vec<Mark> = Vec::new();
     let mut style = None;
     let mut prev: Option<number::Designation> = None;
     for i in first..last {
-        let t = lines[i].trimmed();
-        let Some((s, d, label)) = paragraph_number(t) else {
+        let Some((s, d, label)) = markers[i - first].as_ref().and_then(paragraph_number) else {
             continue;
         };
         let fits = match (&prev, style) {
@@ -186,7 +197,7 @@ pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
             if !in_block {
                 let t = l.trimmed();
                 let continues = !paras.is_empty()
-                    && (rules::marker(t).is_some()
+                    && (markers[i - first].is_some()
                         || t.chars().next().is_some_and(char::is_lowercase));
                 if !continues {
                     paras.push(Mark {
@@ -205,7 +216,7 @@ pub(crate) fn marks(lines: &[Line], first: usize, last: usize) -> Vec<Mark> {
     for (p, para) in paras.iter().enumerate() {
         let end = paras.get(p + 1).map_or(last, |m| m.line);
         out.push(para.clone());
-        item_marks(lines, para.line + 1, end, 1, &mut out);
+        item_marks(&markers, first, (para.line + 1, end), 1, &mut out);
     }
     // Items in an introduction before the first paragraph stay text.
     out
