@@ -1,6 +1,9 @@
 //! Command-line interface: flags (clap), reading files, and exit codes. All I/O of the
 //! tool happens here; the library only computes.
 
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) mod alloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -413,6 +416,7 @@ fn huge_pages_for_this_thread() {
             (p & !(HEAP - 1), (p & !(HEAP - 1)) + HEAP)
         };
         libc::free(p as *mut libc::c_void);
+        alloc::huge_pages();
         const HUGE: usize = 2 << 20;
         let start = (start + HUGE - 1) & !(HUGE - 1);
         if end > start {
