@@ -240,7 +240,8 @@ impl Ctx<'_> {
                 n.span.start..n.span.end,
                 &|old, r| {
                     let toks = if old { &self.old_toks } else { &self.new_toks };
-                    toks.range(r).map(|t| t.len())
+                    let long = r.len() > text::SCAN_UP_TO;
+                    long.then(|| toks.range(r)).flatten().map(|t| t.len())
                 },
             );
             let (similarity, changed_words) = measure(&d.ops, &d.words);

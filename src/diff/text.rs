@@ -796,6 +796,10 @@ pub(crate) fn count_words(s: &str) -> usize {
     n
 }
 
+/// Length up to which a piece of ops is counted by scanning it rather than by two binary
+/// searches among the source's tokens (see [`cut`]).
+pub(crate) const SCAN_UP_TO: usize = 256;
+
 /// The ops of the sub-ranges `old` and `new` cut out of `ops` (with `words`, their word
 /// counts, or empty when unknown), the ops of two enclosing texts that start at `old_start`
 /// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as
@@ -805,7 +809,7 @@ pub(crate) fn count_words(s: &str) -> usize {
 ///
 /// `tokens_in(old, range)` may give the number of tokens of a byte range of the old
 /// (`old` true) or new source, when no token straddles its ends; pieces are otherwise
-/// counted by scanning them.
+/// counted by scanning them (cheaper for pieces up to [`SCAN_UP_TO`] bytes).
 pub(crate) fn cut(
     ops: &[InlineOp],
     words: &[usize],
@@ -1052,26 +1056,46 @@ mod tests {
 
         #[test]
         fn cut_pieces_counted_by_token_position_as_by_scanning(
-            old in proptest::collection::vec("[a-zA-Zé'’ ,.;()1-9]{0,30}", 1..8),
-            new in proptest::collection::vec("[a-zA-Zé'’ ,.;()1-9]{0,30}", 1..8),
+            base in proptest::collection::vec("[a-zA-Zé'’ ,.;()1-9]{20,90}", 2..12),
+            extra in "[a-zA-Zé ,.;()]{1,60}",
+            at in 0usize..12,
+            edit in 0usize..12,
         ) {
-            // Two texts of lines, their word diff, and every pair of line ranges cut out of
-            // it (as paragraphs are): the pieces' word counts found from the sources'
-            // tokens are those found by scanning each piece.
-            let (o, n) = (old.join("\n"), new.join("\n"));
+            // A new version with a line inserted (so equal text lies at other offsets on
+            // the two sides) and a line rewritten; pieces of one to six lines cut out of
+            // the word diff (as paragraphs are), long ones past SCAN_UP_TO included: their
+            // word counts found from the sources' tokens are those found by scanning.
+            let o = base.join("\n");
+            let mut new_lines = base.clone();
+            new_lines.insert(at % base.len(), extra.clone());
+            let e = edit % new_lines.len();
+            new_lines[e] = new_lines[e].chars().rev().collect();
+            let n = new_lines.join("\n");
             let d = diff_words(&o, &n, None);
             let (ot, nt) = (tokenize_hashed(&o), tokenize_hashed(&n));
             let starts = |s: &str| -> Vec<usize> {
-                std::iter::once(0).chain(s.match_indices('\n').map(|(k, _)| k + 1)).collect()
+                let mut v: Vec<usize> =
+                    std::iter::once(0).chain(s.match_indices('\n').map(|(k, _)| k + 1)).collect();
+                v.push(s.len());
+                v
             };
             let (os, ns) = (starts(&o), starts(&n));
-            for (a, b) in os.iter().zip(os.iter().skip(1).chain([&o.len()])) {
-                for (c, e) in ns.iter().zip(ns.iter().skip(1).chain([&n.len()])) {
-                    let by_tokens = cut(&d.ops, &d.words, 0, 0, *a..*b, *c..*e, &|old, r| {
+            for i in 0..os.len() - 1 {
+                for len in [1, 3, 6] {
+                    let r_old = os[i]..os[(i + len).min(os.len() - 1)];
+                    let j = i.min(ns.len() - 2);
+                    let r_new = ns[j]..ns[(j + len).min(ns.len() - 1)];
+                    let by_tokens = cut(&d.ops, &d.words, 0, 0, r_old.clone(), r_new.clone(), &|old, r| {
                         if old { &ot } else { &nt }.range(r).map(|t| t.len())
                     });
-                    let by_scan = cut(&d.ops, &d.words, 0, 0, *a..*b, *c..*e, &|_, _| None);
+                    // The words of the source text at the place the cut names: wrong for a
+                    // piece whose place is wrong.
+                    let by_place = cut(&d.ops, &d.words, 0, 0, r_old.clone(), r_new.clone(), &|old, r| {
+                        if old { o.get(r) } else { n.get(r) }.map(count_words)
+                    });
+                    let by_scan = cut(&d.ops, &d.words, 0, 0, r_old, r_new, &|_, _| None);
                     prop_assert_eq!(&by_tokens.words, &by_scan.words);
+                    prop_assert_eq!(&by_place.words, &by_scan.words);
                     prop_assert_eq!(by_tokens.ops, by_scan.ops);
                 }
             }
