@@ -378,12 +378,15 @@ fn tune_allocator() {
 }
 
 /// Combined input sizes for which a diff asks for huge pages (see
-/// [`huge_pages_for_this_thread`]). Below, the first huge page costs more than it saves.
-/// Above, the system may have to compact memory to find the many 2 MiB pages (its policy
-/// for memory that asks for them): right after a program that used a lot of memory, the
-/// 8.4 MB pair took 99.7 ms with huge pages and 70.2 ms without (git: 75.0 ms), though
-/// 55.5 against 66.6 ms on a quiet machine.
-const HUGE_PAGES_FROM: u64 = 512 << 10;
+/// [`huge_pages_for_this_thread`]): from the size at which it loads on two threads (the
+/// setup runs on each thread as it starts). Since each heap's allocations start at a
+/// 2 MiB boundary, mid-sized pairs gain too (pta_83/pta_98, 134 KB: 5.15 → 4.64 ms;
+/// pta_212/pta_233: 4.74 → 4.05; pta_16/pta_206: 6.48 → 5.78); from 512 KiB before.
+/// Above the upper bound, the system may have to compact memory to find the many 2 MiB
+/// pages (its policy for memory that asks for them): right after a program that used a
+/// lot of memory, the 8.4 MB pair took 99.7 ms with huge pages and 70.2 ms without (git:
+/// 75.0 ms), though 55.5 against 66.6 ms on a quiet machine.
+const HUGE_PAGES_FROM: u64 = TWO_THREADS_FROM;
 const HUGE_PAGES_UNDER: u64 = 4 << 20;
 
 /// Asks for transparent huge pages (2 MiB, one page fault instead of 512) in the heap the
