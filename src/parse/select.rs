@@ -86,10 +86,7 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
     }
     // The verbs are ASCII: compared without case byte by byte, as in the lower-cased line
     // (no other character lower-cases to these letters).
-    if [" shall ", " will ", " may ", " must ", " agree "]
-        .iter()
-        .any(|w| contains_ignore_ascii_case(t, w))
-    {
+    if has_modal_verb(t) {
         return false;
     }
     // A line that stops on a function word was cut by a line wrap. (The stop words are
@@ -114,11 +111,17 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
         || rules::division_head(t).is_some())
 }
 
-/// True when `t` contains `pat` (lower-case ASCII) compared without ASCII case.
-fn contains_ignore_ascii_case(t: &str, pat: &str) -> bool {
-    t.as_bytes()
-        .windows(pat.len())
-        .any(|w| w.eq_ignore_ascii_case(pat.as_bytes()))
+/// True when `t` contains " shall ", " will ", " may ", " must " or " agree ", compared
+/// without ASCII case: each space is tried as the start of each.
+fn has_modal_verb(t: &str) -> bool {
+    const VERBS: [&[u8]; 5] = [b" shall ", b" will ", b" may ", b" must ", b" agree "];
+    let b = t.as_bytes();
+    memchr::memchr_iter(b' ', b).any(|p| {
+        VERBS.iter().any(|v| {
+            b.get(p..p + v.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(v))
+        })
+    })
 }
 
 /// Words that end a line only when a line wrap cut the sentence.
