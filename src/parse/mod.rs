@@ -412,6 +412,8 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
 
     // 7. Ids and lines.
     let mut used = Ids::default();
+    // One eId per node: room for all of them at once rather than growing by rehashing.
+    used.used.reserve(root.walk().count());
     assign(&mut root.children, root.kind, "", &mut used, &index, src);
     root.id = "doc".into();
     root.line = 1;
@@ -617,19 +619,20 @@ fn assign(
                 }
             }
         }
-        let id = if used.used.contains(&base) {
+        let id = if used.used.insert(base.clone()) {
+            base
+        } else {
             let k = used.next.entry(base.clone()).or_insert(2);
-            loop {
+            let id = loop {
                 let id = format!("{base}-{k}");
                 *k += 1;
                 if !used.used.contains(&id) {
                     break id;
                 }
-            }
-        } else {
-            base
+            };
+            used.used.insert(id.clone());
+            id
         };
-        used.used.insert(id.clone());
         c.id = id;
         let text = c.span.slice(src);
         let lead = text.len() - text.trim_start().len();

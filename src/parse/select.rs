@@ -80,8 +80,12 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
     if t.ends_with('.') && (n > 60 || t.split_whitespace().count() > 8) {
         return false;
     }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    if words.len() > 30 {
+    let (mut n_words, mut last) = (0, "");
+    for w in t.split_whitespace() {
+        n_words += 1;
+        last = w;
+    }
+    if n_words > 30 {
         return false;
     }
     // The verbs are ASCII: compared without case byte by byte, as in the lower-cased line
@@ -91,18 +95,18 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
     }
     // A line that stops on a function word was cut by a line wrap. (The stop words are
     // ASCII without a "k": no other character lower-cases into one of them.)
-    let last = words.last().map_or("", |w| w.trim_end_matches(['.', ',']));
+    let last = last.trim_end_matches(['.', ',']);
     if last.is_ascii() && STOP_WORDS.iter().any(|w| last.eq_ignore_ascii_case(w)) {
         return false;
     }
     // Long captions are written in title case or capitals; long sentence-case lines are text.
-    if words.len() > 12 {
-        let long: Vec<&&str> = words.iter().filter(|w| w.chars().count() > 3).collect();
-        let caps = long
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .count();
-        if caps * 10 < long.len() * 6 {
+    if n_words > 12 {
+        let (mut long, mut caps) = (0, 0);
+        for w in t.split_whitespace().filter(|w| w.chars().count() > 3) {
+            long += 1;
+            caps += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+        }
+        if caps * 10 < long * 6 {
             return false;
         }
     }
