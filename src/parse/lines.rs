@@ -61,23 +61,21 @@ pub(crate) fn split_lines(src: &str) -> Vec<Line<'_>> {
     let bytes = src.as_bytes();
     let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
     let mut start = 0;
-    while start < bytes.len() {
-        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-            Some(off) => {
-                let p = start + off;
-                let next = if bytes[p] == b'\r' && bytes.get(p + 1) == Some(&b'\n') {
-                    p + 2
-                } else {
-                    p + 1
-                };
-                lines.push(Line::new(&src[start..p], start));
-                start = next;
-            }
-            None => {
-                lines.push(Line::new(&src[start..], start));
-                start = bytes.len();
-            }
+    // One search over the whole text (a search per line paid its set-up each time).
+    for p in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if p < start {
+            // The LF of a CRLF.
+            continue;
         }
+        lines.push(Line::new(&src[start..p], start));
+        start = if bytes[p] == b'\r' && bytes.get(p + 1) == Some(&b'\n') {
+            p + 2
+        } else {
+            p + 1
+        };
+    }
+    if start < bytes.len() {
+        lines.push(Line::new(&src[start..], start));
     }
     lines
 }
@@ -93,6 +91,27 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn lines_end_at_lf_crlf_or_cr(s in "[ab \r\n]{0,24}") {
+            // One line per terminator (CRLF counting once), and the rest if not empty.
+            let mut expected = Vec::new();
+            let (b, mut start, mut k) = (s.as_bytes(), 0, 0);
+            while k < b.len() {
+                if b[k] == b'\n' || b[k] == b'\r' {
+                    expected.push(start);
+                    k += if b[k] == b'\r' && b.get(k + 1) == Some(&b'\n') { 2 } else { 1 };
+                    start = k;
+                } else {
+                    k += 1;
+                }
+            }
+            if start < b.len() {
+                expected.push(start);
+            }
+            let got: Vec<usize> = split_lines(&s).iter().map(|l| l.start).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+
         #[test]
         fn trimming_is_trimming_all_white_space(
             s in "[ \t\u{b}\u{c}\r\u{a0}\u{feff}\u{2003}a.é]{0,10}"
