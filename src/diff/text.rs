@@ -5,7 +5,6 @@ use crate::swar::{HIGH_BITS, lanes, lanes_between, lanes_equal};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag};
-use std::hash::Hasher;
 use std::time::Instant;
 
 /// What an inline op does.
@@ -584,22 +583,22 @@ const MIN_CLAUSE: usize = 6;
 fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
     let b = side.src.as_bytes();
     let (mut ends, mut hashes) = (Vec::new(), Vec::new());
-    let mut h = rustc_hash::FxHasher::default();
-    for (k, t) in side.toks.iter().enumerate() {
-        h.write_u32(side.ids[k]);
-        let from = ends.last().copied().unwrap_or(0);
+    let (mut h, mut from) = (0u64, 0);
+    for (k, (t, &id)) in side.toks.iter().zip(side.ids).enumerate() {
+        h = mix(h, u64::from(id));
         // A clause has a few words at least: "2." or "(a)" alone would anchor anything.
         if k + 1 - from >= MIN_CLAUSE
             && t.end() - t.start() == 1
             && matches!(b[t.start()], b'.' | b';' | b':')
         {
-            ends.push(k + 1);
-            hashes.push(std::mem::take(&mut h).finish());
+            from = k + 1;
+            ends.push(from);
+            hashes.push(std::mem::take(&mut h));
         }
     }
-    if ends.last().copied().unwrap_or(0) < side.toks.len() {
+    if from < side.toks.len() {
         ends.push(side.toks.len());
-        hashes.push(h.finish());
+        hashes.push(h);
     }
     (ends, hashes)
 }
