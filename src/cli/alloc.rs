@@ -115,11 +115,15 @@ fn small(l: Layout) -> bool {
 }
 
 /// Asks for transparent huge pages in the part of the region not yet handed out (see the
-/// CLI's `huge_pages_for_this_thread`). Only a hint.
+/// CLI's `huge_pages_for_this_thread`), and hands out chunks from there on: the rest of
+/// the 2 MiB page in use is already mapped in small pages, a fault per 4 KiB. Only a hint.
 pub fn huge_pages() {
     let Some(b) = base() else { return };
     const HUGE: usize = 2 << 20;
-    let from = (TAKEN.load(Ordering::Relaxed) + CHUNK + HUGE - 1) & !(HUGE - 1);
+    let taken = TAKEN.load(Ordering::Relaxed);
+    let from = (taken + HUGE - 1) & !(HUGE - 1);
+    // Skip to the boundary unless another thread took chunks meanwhile (then it is done).
+    let _ = TAKEN.compare_exchange(taken, from, Ordering::Relaxed, Ordering::Relaxed);
     if from < REGION {
         // SAFETY: advice on our own mapping; it changes no contents.
         unsafe {
