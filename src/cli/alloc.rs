@@ -118,6 +118,11 @@ fn small(l: Layout) -> bool {
 /// CLI's `huge_pages_for_this_thread`), and hands out chunks from there on: the rest of
 /// the 2 MiB page in use is already mapped in small pages, a fault per 4 KiB. Only a hint.
 pub fn huge_pages() {
+    // Once: a second call would skip the rest of a huge page already in use.
+    static ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if ASKED.swap(true, Ordering::Relaxed) {
+        return;
+    }
     let Some(b) = base() else { return };
     const HUGE: usize = 2 << 20;
     let taken = TAKEN.load(Ordering::Relaxed);
