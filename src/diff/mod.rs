@@ -358,12 +358,19 @@ impl Ctx<'_> {
     /// [`Ctx::fresh`] gives, so using them changes nothing but the time; guesses the
     /// alignment does not take are dropped with the context.
     fn diff_ahead(&self, oa: &[&Node], na: &[&Node], done: &dyn Fn() -> bool) {
-        let mut by_number: rustc_hash::FxHashMap<&str, &Node> = Default::default();
-        for n in na {
-            if let Some(x) = n.number.as_deref() {
-                by_number.entry(x).or_insert(n);
+        // Numbers that occur once on each side: a repeated number (a draft whose articles
+        // are all numbered 1) says nothing about which pair the alignment will make, and
+        // guessing there would only waste work.
+        fn once<'a>(xs: &[&'a Node]) -> rustc_hash::FxHashMap<&'a str, Option<&'a Node>> {
+            let mut m: rustc_hash::FxHashMap<&str, Option<&Node>> = Default::default();
+            for &x in xs {
+                if let Some(k) = x.number.as_deref() {
+                    m.entry(k).and_modify(|e| *e = None).or_insert(Some(x));
+                }
             }
+            m
         }
+        let (old_once, by_number) = (once(oa), once(na));
         let conclusion = match (
             single(&self.old.root, NodeKind::Conclusion),
             single(&self.new.root, NodeKind::Conclusion),
@@ -372,8 +379,10 @@ impl Ctx<'_> {
             _ => None,
         };
         let articles = oa.iter().filter_map(|o| {
-            let n = by_number.get(o.number.as_deref()?)?;
-            Some((*o, *n))
+            let k = o.number.as_deref()?;
+            old_once.get(k)?.as_ref()?;
+            let n = (*by_number.get(k)?)?;
+            Some((*o, n))
         });
         for (o, n) in conclusion.into_iter().chain(articles) {
             if done() {

@@ -111,6 +111,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// True for the article word in one of the supported languages, or an OCR slip of the
 /// English one ("ARTICIE", "ARTCLE", "A11icle").
 pub(crate) fn is_article_word(word: &str) -> bool {
+    // Article words have six to eight characters, and so do the near misses taken below.
+    // Lower-casing never shortens a word and at most doubles it (only "İ" grows, to two
+    // characters), so a word of under three bytes or over eight characters is none.
+    if word.len() < 3 || (word.len() > 8 && word.chars().count() > 8) {
+        return false;
+    }
     let lower = word.to_lowercase();
     if ARTICLE_WORDS.contains(&lower.as_str()) {
         return true;
@@ -636,7 +642,47 @@ mod tests {
         assert_eq!(head("Article 147.").unwrap().2, Rest::DotOnly);
     }
 
+    #[test]
+    fn article_words_in_any_case_and_near_misses() {
+        for w in ARTICLE_WORDS {
+            let title: String = w
+                .chars()
+                .enumerate()
+                .flat_map(|(k, c)| {
+                    if k == 0 {
+                        c.to_uppercase().collect::<Vec<_>>()
+                    } else {
+                        vec![c]
+                    }
+                })
+                .collect();
+            for form in [w.to_string(), w.to_uppercase(), title] {
+                assert!(is_article_word(&form), "{form}");
+            }
+        }
+        for w in ["Artcle", "ATICLE", "Artikle", "Artiicle"] {
+            assert!(is_article_word(w), "{w}");
+        }
+        for w in ["a", "Al", "Articles", "Acuerdo", "Administración", "Art"] {
+            assert!(!is_article_word(w), "{w}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn article_word_length_check_turns_away_no_article_word(
+            word in "[aAeErRtTiIcClLoOkKuUgGíÍ\u{130}łŁčČеЕсСтТаАьЬяЯ]{0,11}"
+        ) {
+            let lower = word.to_lowercase();
+            let by_definition = ARTICLE_WORDS.contains(&lower.as_str())
+                || ((6..=8).contains(&lower.chars().count())
+                    && lower.starts_with('a')
+                    && lower.ends_with('e')
+                    && lower != "articles"
+                    && edit_distance(&lower, "article") <= 2);
+            proptest::prop_assert_eq!(is_article_word(&word), by_definition);
+        }
+
         #[test]
         fn marker_prefilter_agrees_with_its_definition(
             line in "[a-zA-Z0-9().*éÉ•—–·▪ -]{0,14}"
