@@ -491,11 +491,20 @@ fn starts_with_any(line: &str, phrases: &[&str]) -> bool {
     }
     let mut buf = [0u8; 64];
     let mut n = 0;
-    for c in line.chars().flat_map(char::to_lowercase) {
-        if n + 4 > buf.len() {
-            break;
+    let ascii = line.as_bytes().get(..61).unwrap_or(line.as_bytes());
+    if ascii.is_ascii() {
+        // The head the loop below would write (up to 61 bytes), lower-cased byte by byte.
+        for (k, x) in ascii.iter().enumerate() {
+            buf[k] = x.to_ascii_lowercase();
         }
-        n += c.encode_utf8(&mut buf[n..]).len();
+        n = ascii.len();
+    } else {
+        for c in line.chars().flat_map(char::to_lowercase) {
+            if n + 4 > buf.len() {
+                break;
+            }
+            n += c.encode_utf8(&mut buf[n..]).len();
+        }
     }
     let head = &buf[..n];
     phrases
@@ -669,6 +678,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn final_clause_phrases_found_in_ascii_lines_as_in_any(
+            line in "(In [Ww]itness [Ww]hereof|IN WITNESS|DONE AT|Done in|Hecho en|Fait à|Совершено в|İn|K)?[a-zA-Z ,.]{0,70}"
+        ) {
+            // The byte-by-byte lower-casing of ASCII heads against lower-casing by characters.
+            let phrases = ["in witness whereof", "done at ", "done in ", "hecho en ", "fait à ", "совершено в ", "k"];
+            let lower: String = line.chars().flat_map(char::to_lowercase).collect();
+            let expected = phrases.iter().any(|p| lower.starts_with(p));
+            proptest::prop_assert_eq!(starts_with_any(&line, &phrases), expected);
+        }
+
         #[test]
         fn article_word_length_check_turns_away_no_article_word(
             word in "[aAeErRtTiIcClLoOkKuUgGíÍ\u{130}łŁčČеЕсСтТаАьЬяЯ]{0,11}"

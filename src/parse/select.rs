@@ -362,14 +362,18 @@ pub(crate) fn caption_after(lines: &[Line], i: usize) -> Option<usize> {
 fn is_short_lowercase_caption(lines: &[Line], j: usize) -> bool {
     let Some(l) = lines.get(j) else { return false };
     let t = l.trimmed();
-    let words: Vec<&str> = t.split_whitespace().collect();
-    (1..=4).contains(&words.len())
-        && t.chars().next().is_some_and(char::is_lowercase)
+    // The cheap conditions first; all must hold.
+    if !(t.chars().next().is_some_and(char::is_lowercase)
         && !t.ends_with(['.', ',', ';', ':'])
-        && !rules::CONTINUATIONS.contains(&words[0])
         && lines.get(j + 1).is_none_or(Line::is_blank)
         && j > 0
-        && lines[j - 1].is_blank()
+        && lines[j - 1].is_blank())
+    {
+        return false;
+    }
+    let mut words = t.split_whitespace();
+    let first = words.next().unwrap_or("");
+    words.count() < 4 && !rules::CONTINUATIONS.contains(&first)
 }
 
 /// The line of the caption that precedes a bare label on line `i`, if there is one.
