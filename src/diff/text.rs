@@ -716,9 +716,7 @@ fn token_diff(
         for (&i, &j) in keep_a[x].iter().zip(&keep_b[y]) {
             gap(out, at, (i, j));
             match out.last_mut() {
-                Some((DiffTag::Equal, p, q))
-                    if at == (i, j) && p.end == i + da && q.end == j + db =>
-                {
+                Some((DiffTag::Equal, p, q)) if p.end == i + da && q.end == j + db => {
                     p.end += 1;
                     q.end += 1;
                 }
@@ -862,29 +860,24 @@ pub(crate) fn cut(
     for (k, o) in ops.iter().enumerate() {
         let len = o.text.len();
         match o.op {
-            Op::Delete => {
-                let r = clip(&old, po, len);
+            Op::Delete | Op::Insert => {
+                // A one-sided op: its part inside that side's range, counted at its place.
+                let old_side = o.op == Op::Delete;
+                let (range, at) = if old_side {
+                    (&old, &mut po)
+                } else {
+                    (&new, &mut pn)
+                };
+                let r = clip(range, *at, len);
                 let piece = &o.text[r.clone()];
                 emit(
                     &mut out,
                     o,
-                    Op::Delete,
+                    o.op,
                     piece,
-                    count(k, piece, true, po + r.start),
+                    count(k, piece, old_side, *at + r.start),
                 );
-                po += len;
-            }
-            Op::Insert => {
-                let r = clip(&new, pn, len);
-                let piece = &o.text[r.clone()];
-                emit(
-                    &mut out,
-                    o,
-                    Op::Insert,
-                    piece,
-                    count(k, piece, false, pn + r.start),
-                );
-                pn += len;
+                *at += len;
             }
             Op::Equal => {
                 let (ro, rn) = (clip(&old, po, len), clip(&new, pn, len));
