@@ -10,6 +10,7 @@
 //! `OLD[old.span]` and the `equal` + `insert` texts rebuild `NEW[new.span]`, byte for byte.
 
 pub mod align;
+mod lcs;
 pub mod load;
 pub mod text;
 pub mod xref;

@@ -1,6 +1,7 @@
 //! Word-level diff of two texts with `similar`: words and punctuation are tokens, white
 //! space between them is layout. The ops rebuild both texts byte for byte.
 
+use super::lcs;
 use crate::swar::{HIGH_BITS, lanes, lanes_between, lanes_equal};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -651,14 +652,13 @@ fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<Step> {
 const FILTER_SHORTER: usize = 16;
 const FILTER_TOTAL: usize = 128;
 
-/// The Myers diff of token ids `a` against `b`, appended to `out` as steps in indexes
-/// shifted by `da` and `db`. A token whose id the other side lacks can be in no common
-/// subsequence, so tokens found absent (through a bitmap of id bits, which may take an
-/// absent id for present but never the reverse) are left out before the diff and come back
-/// as deletions and insertions between the matches; the longest common subsequence, and so
-/// the number of changed tokens, is the same, and Myers' work, which grows with the number
-/// of differences times the length, shrinks where an edit inserted or rewrote whole
-/// sentences.
+/// The word diff of token ids `a` against `b` (a longest common subsequence, see
+/// [`common_runs`]), appended to `out` as steps in indexes shifted by `da` and `db`. A token
+/// whose id the other side lacks can be in no common subsequence, so tokens found absent
+/// (see [`kept`]) are left out before the diff and come back as deletions and insertions
+/// between the matches; the longest common subsequence, and so the number of changed
+/// tokens, is the same, and the diff's work, which grows with the length, shrinks where an
+/// edit inserted or rewrote whole sentences.
 fn token_diff(
     out: &mut Vec<Step>,
     a: &[u32],
@@ -667,16 +667,55 @@ fn token_diff(
     db: usize,
     deadline: Option<Instant>,
 ) {
-    let plain = |out: &mut Vec<Step>| {
-        let sub = similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline);
-        out.extend(sub.iter().map(|op| {
-            let (tag, x, y) = op.as_tag_tuple();
-            (tag, x.start + da..x.end + da, y.start + db..y.end + db)
-        }));
+    // Unmatched tokens between the last match and `(x, y)` as one step, then the match.
+    let mut at = (0, 0);
+    let mut matched = |out: &mut Vec<Step>, (x, y): (usize, usize), len: usize| {
+        let (i, j) = at;
+        let tag = match (x > i, y > j) {
+            (true, true) => Some(DiffTag::Replace),
+            (true, false) => Some(DiffTag::Delete),
+            (false, true) => Some(DiffTag::Insert),
+            (false, false) => None,
+        };
+        if let Some(tag) = tag {
+            out.push((tag, i + da..x + da, j + db..y + db));
+        }
+        at = (x + len, y + len);
+        if len == 0 {
+            return;
+        }
+        match out.last_mut() {
+            Some((DiffTag::Equal, p, q)) if p.end == x + da && q.end == y + db => {
+                p.end += len;
+                q.end += len;
+            }
+            _ => out.push((DiffTag::Equal, x + da..x + da + len, y + db..y + db + len)),
+        }
     };
-    if a.len().min(b.len()) < FILTER_SHORTER || a.len() + b.len() < FILTER_TOTAL {
-        return plain(out);
+    let keep = if a.len().min(b.len()) < FILTER_SHORTER || a.len() + b.len() < FILTER_TOTAL {
+        None
+    } else {
+        kept(a, b)
+    };
+    match keep {
+        None => common_runs(a, b, deadline, |x, y, len| matched(out, (x, y), len)),
+        Some((keep_a, keep_b)) => {
+            let fa: Vec<u32> = keep_a.iter().map(|&i| a[i]).collect();
+            let fb: Vec<u32> = keep_b.iter().map(|&j| b[j]).collect();
+            common_runs(&fa, &fb, deadline, |x, y, len| {
+                for (&i, &j) in keep_a[x..x + len].iter().zip(&keep_b[y..y + len]) {
+                    matched(out, (i, j), 1);
+                }
+            });
+        }
     }
+    matched(out, (a.len(), b.len()), 0);
+}
+
+/// The indexes of the tokens of `a` and of `b` whose ids the other side may have, through a
+/// bitmap of id bits (which may take an absent id for present but never the reverse); `None`
+/// when that leaves out too few tokens to pay for the copies.
+fn kept(a: &[u32], b: &[u32]) -> Option<(Vec<usize>, Vec<usize>)> {
     let bits = ((a.len() + b.len()) * 8).next_power_of_two().min(1 << 16);
     let mask = bits as u32 - 1;
     let bitmap = |xs: &[u32]| {
@@ -690,42 +729,67 @@ fn token_diff(
     let has = |m: &[u64], x: u32| m[((x & mask) >> 6) as usize] & (1 << (x & 63)) != 0;
     let keep_a: Vec<usize> = (0..a.len()).filter(|&i| has(&in_b, a[i])).collect();
     let keep_b: Vec<usize> = (0..b.len()).filter(|&j| has(&in_a, b[j])).collect();
-    // Leaving out a few tokens does not pay for the copies.
-    if (keep_a.len() + keep_b.len()) * 16 > (a.len() + b.len()) * 15 {
-        return plain(out);
-    }
-    let fa: Vec<u32> = keep_a.iter().map(|&i| a[i]).collect();
-    let fb: Vec<u32> = keep_b.iter().map(|&j| b[j]).collect();
-    let sub = similar::capture_diff_slices_deadline(Algorithm::Myers, &fa, &fb, deadline);
-    // Unmatched tokens between the last match and `(x, y)` as one step.
-    let gap = |out: &mut Vec<Step>, (i, j): (usize, usize), (x, y): (usize, usize)| {
-        let tag = match (x > i, y > j) {
-            (true, true) => DiffTag::Replace,
-            (true, false) => DiffTag::Delete,
-            (false, true) => DiffTag::Insert,
-            (false, false) => return,
-        };
-        out.push((tag, i + da..x + da, j + db..y + db));
-    };
-    let mut at = (0, 0);
-    for op in &sub {
+    ((keep_a.len() + keep_b.len()) * 16 <= (a.len() + b.len()) * 15).then_some((keep_a, keep_b))
+}
+
+/// Calls `run(x, y, len)` for each run of matched tokens of a longest common subsequence of
+/// `a` and `b` (`a[x..x + len] == b[y..y + len]`), in order: by the bit-parallel table of
+/// [`lcs`] when it is small, else by `similar`'s Myers diff (bounded by `deadline`).
+fn common_runs(
+    a: &[u32],
+    b: &[u32],
+    deadline: Option<Instant>,
+    mut run: impl FnMut(usize, usize, usize),
+) {
+    let ops = lcs_ops(a, b)
+        .unwrap_or_else(|| similar::capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline));
+    for op in ops {
         let (tag, x, y) = op.as_tag_tuple();
-        if tag != DiffTag::Equal {
-            continue;
-        }
-        for (&i, &j) in keep_a[x].iter().zip(&keep_b[y]) {
-            gap(out, at, (i, j));
-            match out.last_mut() {
-                Some((DiffTag::Equal, p, q)) if p.end == i + da && q.end == j + db => {
-                    p.end += 1;
-                    q.end += 1;
-                }
-                _ => out.push((DiffTag::Equal, i + da..i + da + 1, j + db..j + db + 1)),
-            }
-            at = (i + 1, j + 1);
+        if tag == DiffTag::Equal {
+            run(x.start, y.start, x.len());
         }
     }
-    gap(out, at, (a.len(), b.len()));
+}
+
+/// The ops of a longest common subsequence of `a` and `b` from [`lcs::common_runs`] (after
+/// the common prefix and suffix), compacted by `similar` as its own diffs are: changes
+/// slide to join their neighbours, and otherwise down, so that an inserted clause that
+/// ends like the one before it ("…Party, Mindful of …,") shows after that one's comma.
+/// `None` when the table would be too large.
+fn lcs_ops(a: &[u32], b: &[u32]) -> Option<Vec<similar::DiffOp>> {
+    use similar::algorithms::{Capture, Compact, DiffHook, Replace};
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (a[pre..].iter().rev(), b[pre..].iter().rev());
+    let suf = ra.zip(rb).take_while(|(x, y)| x == y).count();
+    let mut runs = Vec::new();
+    if pre > 0 {
+        runs.push((0, 0, pre));
+    }
+    let fits = lcs::common_runs(
+        &a[pre..a.len() - suf],
+        &b[pre..b.len() - suf],
+        |x, y, len| runs.push((x + pre, y + pre, len)),
+    );
+    if !fits {
+        return None;
+    }
+    runs.push((a.len() - suf, b.len() - suf, suf));
+    let mut hook = Compact::new(Replace::new(Capture::new()), a, b);
+    let mut at = (0, 0);
+    for (x, y, len) in runs {
+        if x > at.0 {
+            let Ok(()) = hook.delete(at.0, x - at.0, at.1);
+        }
+        if y > at.1 {
+            let Ok(()) = hook.insert(x, at.1, y - at.1);
+        }
+        if len > 0 {
+            let Ok(()) = hook.equal(x, y, len);
+        }
+        at = (x + len, y + len);
+    }
+    let Ok(()) = hook.finish();
+    Some(hook.into_inner().into_inner().into_ops())
 }
 
 /// Token count up to which a word diff runs without looking at the clock.
