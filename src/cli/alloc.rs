@@ -1,46 +1,89 @@
-//! The allocator of the `treaty` process: blocks of up to [`SMALL`] bytes are carved one
-//! after another from a region that is never given back, larger ones come from the system
-//! allocator (glibc's malloc).
+//! The allocator of the `treaty` process: blocks of up to [`LARGEST`] bytes (with an
+//! alignment of at most 16) come from one region of address space reserved at the start,
+//! sorted into size classes (four per power of two) with a free list per class and thread;
+//! larger or more aligned blocks, and everything once the region is used up, come from the
+//! system allocator (glibc's malloc).
 //!
-//! A diff makes tens of thousands of small blocks (the text of each inline op, labels,
-//! numbers, eIds, short vectors) and the process ends soon after: on the largest corpus
-//! pair 83 % of its 88 000 allocations are of at most 256 bytes, 4 MB in all, and malloc
-//! and free took about a tenth of its CPU time. Here such a block costs an addition, and
-//! freeing it nothing (largest pair: 11.63 → 11.14 ms, git 10.33; peak RSS 14 → 16 MB;
-//! 256 bytes measured better than 128 or 512). The region is address space reserved up
-//! front and touched as it is used; when it is used up, small blocks come from malloc
-//! too, so the memory it holds stays bounded ([`REGION`]) however large the input (two
-//! 4 MB drafts: 53 → 62 MB). Blocks are never reused, so the region's memory is still
-//! zero when handed out (the kernel zeroes fresh pages).
+//! A diff is a short run of many small blocks (on the largest corpus pair 83 % of its
+//! 88 000 allocations are of at most 256 bytes) and a few large ones (token arrays, shingle
+//! indexes, the output). Here a block costs a thread-local list pop or an addition, and
+//! freeing it a list push, with no locks: a thread carves blocks from a chunk of the region
+//! it took for itself, and a freed block goes to the freeing thread's list, whichever
+//! thread carved it (a block has one owner at a time, so that needs no synchronizing).
+//!
+//! One region for both threads and every size also means few pages: the kernel zeroes each
+//! page a process touches, and with huge pages (see [`huge_pages`]) a 2 MiB page at a time.
+//! Before, glibc's two heaps (one per thread) and a region for small blocks each had huge
+//! pages of their own, mostly unused: four 2 MiB pages for a diff whose live blocks peak at
+//! 1.4 MB (pta_83/pta_98). The region is bounded ([`REGION`]): past it blocks come from
+//! malloc, so a large input's memory stays what malloc makes it.
 //!
 //! Only the binary uses it: the library allocates through whatever allocator its user
 //! has.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Largest block carved from the region.
-const SMALL: usize = 256;
-/// Largest alignment served from the region.
+/// Largest block served from the region.
+const LARGEST: usize = 8 << 20;
+/// Largest alignment served from the region (every class size is a multiple of it).
 const ALIGN: usize = 16;
-/// Bytes of address space reserved for small blocks.
-const REGION: usize = 32 << 20;
-/// Bytes a thread takes from the region at a time (to carve without synchronizing).
+/// Bytes of address space reserved for the region.
+const REGION: usize = 64 << 20;
+/// Bytes a thread takes from the region at a time (to carve without synchronizing); blocks
+/// of more than a quarter of it are taken from the region one by one.
 const CHUNK: usize = 64 << 10;
+/// Number of size classes: 16, 32, 48, 64, then four per power of two up to [`LARGEST`].
+const CLASSES: usize = 4 + 4 * (LARGEST.trailing_zeros() as usize - 6);
 
 /// Start of the region: 0 until it is mapped, `usize::MAX` when mapping failed.
 static BASE: AtomicUsize = AtomicUsize::new(0);
 /// Bytes of the region handed to threads.
 static TAKEN: AtomicUsize = AtomicUsize::new(0);
 
+/// A thread's part of the allocator.
+struct Local {
+    /// Next free byte of the thread's chunk (0 before its first).
+    next: usize,
+    /// End of the thread's chunk.
+    end: usize,
+    /// Per size class, the first freed block (each holds the address of the next), or 0.
+    free: [usize; CLASSES],
+}
+
 thread_local! {
-    /// The calling thread's chunk: next free byte and end (0, 0 before its first).
-    static CHUNK_LEFT: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    /// The calling thread's chunk and free lists. No destructor, so it is there until the
+    /// thread's very end.
+    static LOCAL: UnsafeCell<Local> = const {
+        UnsafeCell::new(Local { next: 0, end: 0, free: [0; CLASSES] })
+    };
+}
+
+/// Runs `f` on the calling thread's [`Local`].
+fn with_local<R>(f: impl FnOnce(&mut Local) -> R) -> R {
+    LOCAL.with(|l| {
+        // SAFETY: only this thread reaches its `Local`, and only through this function,
+        // whose callers neither allocate nor call it again inside `f`: the one reference
+        // is unique while it lives.
+        f(unsafe { &mut *l.get() })
+    })
 }
 
 /// The allocator (see the module documentation).
 pub struct Allocator;
+
+/// The size class of a block of `size` bytes (1 ..= [`LARGEST`]): its index and size.
+fn class(size: usize) -> (usize, usize) {
+    if size <= 64 {
+        let c = size.max(1).div_ceil(16);
+        return (c - 1, c * 16);
+    }
+    let k = (size - 1).ilog2() as usize;
+    let step = 1 << (k - 2);
+    let i = (size - 1 - (1 << k)) >> (k - 2);
+    (4 + 4 * (k - 6) + i, (1 << k) + (i + 1) * step)
+}
 
 /// The start of the region, mapping it on first use; `None` when it cannot be mapped.
 fn base() -> Option<usize> {
@@ -78,40 +121,74 @@ fn base() -> Option<usize> {
     }
 }
 
-/// True for a block carved from the region.
+/// True for a block of the region.
 fn in_region(p: *mut u8) -> bool {
     let b = BASE.load(Ordering::Relaxed);
     let p = p as usize;
     b != 0 && b != usize::MAX && p >= b && p < b + REGION
 }
 
-/// A block of layout `l` carved from the calling thread's chunk (taking a new chunk when
-/// it is full); `None` when the region is used up or the thread is being torn down.
-fn carve(l: Layout) -> Option<*mut u8> {
-    CHUNK_LEFT
-        .try_with(|c| {
-            let (next, end) = c.get();
-            let at = (next + l.align() - 1) & !(l.align() - 1);
-            if next != 0 && at + l.size() <= end {
-                c.set((at + l.size(), end));
-                return Some(at as *mut u8);
-            }
-            let b = base()?;
-            let off = TAKEN.fetch_add(CHUNK, Ordering::Relaxed);
-            if off + CHUNK > REGION {
-                return None;
-            }
-            let at = b + off;
-            c.set((at + l.size(), at + CHUNK));
-            Some(at as *mut u8)
-        })
-        .ok()
-        .flatten()
+/// `bytes` more of the region (a multiple of [`ALIGN`]): its address, or `None` when the
+/// region is used up.
+fn take(bytes: usize) -> Option<usize> {
+    let b = base()?;
+    let off = TAKEN.fetch_add(bytes, Ordering::Relaxed);
+    (off.checked_add(bytes)? <= REGION).then_some(b + off)
+}
+
+/// Grows the block at `at` from `size` to `new_size` bytes when it is the region's last
+/// (moving the end of the region's used part); true when it did. The region never shrinks,
+/// so what lies past its used part is still zero.
+fn grow_last(at: usize, size: usize, new_size: usize) -> bool {
+    let b = BASE.load(Ordering::Relaxed);
+    let (old_end, new_end) = (at + size - b, at + new_size - b);
+    new_end <= REGION
+        && TAKEN
+            .compare_exchange(old_end, new_end, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+}
+
+/// A block of class `(c, size)` for the calling thread: a freed one (`fresh` false), or one
+/// never handed out before (`fresh` true: still the zeros of a fresh page). `None` when
+/// the region is used up.
+fn block(l: &mut Local, (c, size): (usize, usize)) -> Option<(usize, bool)> {
+    let head = l.free[c];
+    if head != 0 {
+        // SAFETY: a freed block of this class holds the address of the next one.
+        l.free[c] = unsafe { *(head as *const usize) };
+        return Some((head, false));
+    }
+    if l.next != 0 && l.end - l.next >= size {
+        let p = l.next;
+        l.next += size;
+        return Some((p, true));
+    }
+    if size > CHUNK / 4 {
+        return take(size).map(|p| (p, true));
+    }
+    // The rest of the old chunk (less than a quarter of one) is left unused.
+    let p = take(CHUNK)?;
+    (l.next, l.end) = (p + size, p + CHUNK);
+    Some((p, true))
+}
+
+/// Largest block served from the region for now (see [`small_blocks_only`]).
+static LIMIT: AtomicUsize = AtomicUsize::new(LARGEST);
+
+/// Largest block served from the region once [`small_blocks_only`] was called.
+const SMALL: usize = 256;
+
+/// From now on, serves only blocks of up to [`SMALL`] bytes from the region, for a run
+/// that will allocate much more than it ever holds at once (a diff of large inputs):
+/// malloc reuses large blocks better (it coalesces freed neighbours, where the region's
+/// classes keep each freed block its size), and such a run takes many pages anyway.
+pub fn small_blocks_only() {
+    LIMIT.store(SMALL, Ordering::Relaxed);
 }
 
 /// True for a layout served from the region.
-fn small(l: Layout) -> bool {
-    l.size() <= SMALL && l.align() <= ALIGN
+fn regional(l: Layout) -> bool {
+    l.size() <= LIMIT.load(Ordering::Relaxed) && l.align() <= ALIGN && l.size() > 0
 }
 
 /// Asks for transparent huge pages in the part of the region not yet handed out (see the
@@ -141,15 +218,17 @@ pub fn huge_pages() {
     }
 }
 
-// SAFETY: small blocks are disjoint ranges of a mapping that lives as long as the process
-// (each chunk goes to one thread, each block once), aligned as asked; everything else is
-// the system allocator's, and each block goes back to the allocator it came from (told
-// apart by address).
+// SAFETY: blocks of the region are disjoint ranges of a mapping that lives as long as the
+// process (each chunk goes to one thread; a block is handed out again only after it was
+// freed), sized by class so that a freed block is at least as long as any block of its
+// class, and 16-aligned (every class size and chunk is a multiple of 16, the region and the
+// huge-page boundary too); everything else is the system allocator's, and each block goes
+// back to the allocator it came from (told apart by address).
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        if small(l) {
-            if let Some(p) = carve(l) {
-                return p;
+        if regional(l) {
+            if let Some((p, _)) = with_local(|t| block(t, class(l.size()))) {
+                return p as *mut u8;
             }
         }
         // SAFETY: the caller's contract, passed on.
@@ -157,10 +236,13 @@ unsafe impl GlobalAlloc for Allocator {
     }
 
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        if small(l) {
-            // Never handed out before: still the zeros of a fresh page.
-            if let Some(p) = carve(l) {
-                return p;
+        if regional(l) {
+            if let Some((p, fresh)) = with_local(|t| block(t, class(l.size()))) {
+                if !fresh {
+                    // SAFETY: the block is at least `l.size()` long and now ours.
+                    unsafe { std::ptr::write_bytes(p as *mut u8, 0, l.size()) };
+                }
+                return p as *mut u8;
             }
         }
         // SAFETY: the caller's contract, passed on.
@@ -170,8 +252,14 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         if !in_region(p) {
             // SAFETY: a block of the system allocator, with its layout.
-            unsafe { System.dealloc(p, l) }
+            return unsafe { System.dealloc(p, l) };
         }
+        let (c, _) = class(l.size());
+        with_local(|t| {
+            // SAFETY: the block is ours again and at least 16 bytes long: it holds the list.
+            unsafe { *(p as *mut usize) = t.free[c] };
+            t.free[c] = p as usize;
+        });
     }
 
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
@@ -179,13 +267,41 @@ unsafe impl GlobalAlloc for Allocator {
             // SAFETY: a block of the system allocator; the caller's contract, passed on.
             return unsafe { System.realloc(p, l, new_size) };
         }
+        let (c, size) = class(l.size());
+        if new_size <= LARGEST {
+            let (nc, new_class_size) = class(new_size);
+            if nc == c {
+                return p;
+            }
+            // The thread's last carved block grows in place when its chunk has room; a block
+            // taken from the region on its own, when it is the region's last.
+            let at = p as usize;
+            let grown = nc > c
+                && if size > CHUNK / 4 {
+                    grow_last(at, size, new_class_size)
+                } else {
+                    with_local(|t| {
+                        let room = at + size == t.next && t.end - at >= new_class_size;
+                        if room {
+                            t.next = at + new_class_size;
+                        }
+                        room
+                    })
+                };
+            if grown {
+                return p;
+            }
+        }
         // SAFETY: the caller guarantees a valid layout of `new_size` with this alignment.
         let new = unsafe { Layout::from_size_align_unchecked(new_size, l.align()) };
         // SAFETY: as for `alloc`.
         let q = unsafe { self.alloc(new) };
         if !q.is_null() {
-            // SAFETY: both blocks are at least this long and distinct.
-            unsafe { std::ptr::copy_nonoverlapping(p, q, l.size().min(new_size)) };
+            // SAFETY: both blocks are at least this long and distinct; `p` is freed once.
+            unsafe {
+                std::ptr::copy_nonoverlapping(p, q, l.size().min(new_size));
+                self.dealloc(p, l);
+            }
         }
         q
     }
@@ -200,56 +316,107 @@ mod tests {
     }
 
     #[test]
-    fn small_blocks_are_carved_aligned_and_keep_their_contents_when_grown() {
+    fn size_classes_fit_and_waste_at_most_a_quarter() {
+        let mut last = (0, 0);
+        let sizes = (1..=4096).chain((12..=23).flat_map(|k| {
+            let p = 1usize << k;
+            [p - 1, p, p + 1, p + p / 4, p + p / 4 + 1, 2 * p - 1]
+        }));
+        for size in sizes.filter(|&s| s <= LARGEST) {
+            let (c, cs) = class(size);
+            assert!(
+                c < CLASSES && cs >= size && cs % ALIGN == 0,
+                "{size}: {c} {cs}"
+            );
+            assert!(size <= 64 || cs - size < cs / 4 + 1, "{size}: {cs}");
+            if size > last.1 {
+                assert!(c >= last.0, "classes grow with sizes ({size})");
+            }
+            last = (c, cs);
+        }
+        assert_eq!(class(LARGEST), (CLASSES - 1, LARGEST));
+    }
+
+    #[test]
+    fn blocks_are_aligned_disjoint_and_keep_their_contents_when_grown() {
         let a = Allocator;
         let mut blocks = Vec::new();
-        for (k, align) in [1, 2, 4, 8, 16, 8, 1].iter().cycle().take(200).enumerate() {
-            let l = layout(1 + k % SMALL, *align);
+        for (k, align) in [1, 2, 4, 8, 16, 8, 1].iter().cycle().take(300).enumerate() {
+            let l = layout(1 + (k * k * 37) % 40_000, *align);
             // SAFETY: a valid, non-zero layout; the block is written within its size.
             let p = unsafe { a.alloc(l) };
-            assert!(!p.is_null());
+            assert!(!p.is_null() && in_region(p));
             assert_eq!(p as usize % align, 0);
             // SAFETY: `p` is a fresh block of `l.size()` bytes.
             unsafe { std::ptr::write_bytes(p, k as u8, l.size()) };
             blocks.push((p, l, k as u8));
         }
-        // Disjoint: each block still holds what was written into it.
-        for &(p, l, v) in &blocks {
-            // SAFETY: the block is live and `l.size()` long.
-            let s = unsafe { std::slice::from_raw_parts(p, l.size()) };
+        let check = |p: *mut u8, n: usize, v: u8| {
+            // SAFETY: the block is live and at least `n` long.
+            let s = unsafe { std::slice::from_raw_parts(p, n) };
             assert!(s.iter().all(|&x| x == v));
+        };
+        for &(p, l, v) in &blocks {
+            check(p, l.size(), v);
         }
-        // Grown past the small limit (to the system allocator) and back: contents kept.
-        let (p, l, v) = blocks[10];
-        // SAFETY: `p` is live with layout `l`; the new sizes are non-zero.
-        unsafe {
-            let q = a.realloc(p, l, 4 * SMALL);
-            assert!(!in_region(q));
+        // Grown through the classes (in place or moved), past the largest (to the system
+        // allocator) and back: contents kept.
+        let (mut p, l, v) = blocks[10];
+        let mut size = l.size();
+        for new_size in [size + 1, 3 * size, 70_000, LARGEST + 1, 5_000, 100] {
+            // SAFETY: `p` is live with this size and alignment; sizes are non-zero.
+            p = unsafe { a.realloc(p, layout(size, l.align()), new_size) };
             assert!(
-                std::slice::from_raw_parts(q, l.size())
-                    .iter()
-                    .all(|&x| x == v)
+                new_size <= LARGEST || !in_region(p),
+                "too large for the region"
             );
-            let big = layout(4 * SMALL, l.align());
-            let r = a.realloc(q, big, 8 * SMALL);
-            assert!(
-                std::slice::from_raw_parts(r, l.size())
-                    .iter()
-                    .all(|&x| x == v)
-            );
-            a.dealloc(r, layout(8 * SMALL, l.align()));
+            check(p, size.min(new_size).min(l.size()), v);
+            size = new_size;
         }
-        for &(p, l, _) in &blocks[11..] {
-            // SAFETY: live blocks with their layouts.
+        // SAFETY: live blocks with their layouts, each freed once.
+        unsafe { a.dealloc(p, layout(size, l.align())) };
+        for &(p, l, v) in &blocks[11..] {
+            check(p, l.size(), v);
+            // SAFETY: as above.
             unsafe { a.dealloc(p, l) };
         }
-        // Zeroed blocks are zero.
-        let l = layout(SMALL, 8);
-        // SAFETY: a valid layout; read within the block.
+    }
+
+    #[test]
+    fn freed_blocks_are_reused_and_zeroed_when_asked() {
+        let a = Allocator;
+        let l = layout(200, 8);
+        // SAFETY: valid layouts; blocks written and read within their sizes, freed once.
         unsafe {
-            let z = a.alloc_zeroed(l);
-            assert!(std::slice::from_raw_parts(z, SMALL).iter().all(|&x| x == 0));
-            a.dealloc(z, l);
+            let p = a.alloc(l);
+            std::ptr::write_bytes(p, 0xAB, 200);
+            a.dealloc(p, l);
+            // Same class (193..=224 bytes): the same block.
+            let q = a.alloc_zeroed(layout(220, 16));
+            assert_eq!(p, q);
+            assert!(std::slice::from_raw_parts(q, 220).iter().all(|&x| x == 0));
+            a.dealloc(q, layout(220, 16));
+            // A fresh block is zero too.
+            let z = a.alloc_zeroed(layout(3000, 8));
+            assert!(std::slice::from_raw_parts(z, 3000).iter().all(|&x| x == 0));
+            a.dealloc(z, layout(3000, 8));
+        }
+    }
+
+    #[test]
+    fn the_last_block_grows_in_place() {
+        let a = Allocator;
+        // SAFETY: valid layouts; each block freed once with its layout.
+        unsafe {
+            let p = a.alloc(layout(100, 8));
+            let q = a.realloc(p, layout(100, 8), 1000);
+            if q == p {
+                // In place: the next block comes after the grown one.
+                let r = a.alloc(layout(100, 8));
+                assert!(r as usize >= q as usize + 1000 || (r as usize) < q as usize);
+                a.dealloc(r, layout(100, 8));
+            }
+            a.dealloc(q, layout(1000, 8));
         }
     }
 
@@ -285,12 +452,14 @@ mod tests {
         assert!(all.windows(2).all(|w| w[1] - w[0] >= 48));
     }
 
+    /// Uses up the region, so it runs in a process of its own (the other tests need the
+    /// region): [`a_used_up_region_hands_blocks_to_the_system_allocator`] starts it.
     #[test]
-    fn a_used_up_region_hands_small_blocks_to_the_system_allocator() {
-        let l = layout(SMALL, 16);
+    #[ignore = "run by a_used_up_region_hands_blocks_to_the_system_allocator"]
+    fn use_up_the_region() {
+        let l = layout(LARGEST, 16);
         let mut blocks = Vec::new();
-        // Enough blocks to use up the region, whatever other tests took of it.
-        for _ in 0..REGION / SMALL + 2 * CHUNK / SMALL {
+        for _ in 0..REGION / LARGEST + 1 {
             // SAFETY: a valid layout; the block is written within its size.
             let p = unsafe { Allocator.alloc(l) };
             assert!(!p.is_null());
@@ -304,5 +473,20 @@ mod tests {
             // SAFETY: live blocks with their layout, each freed once.
             unsafe { Allocator.dealloc(p, l) };
         }
+    }
+
+    #[test]
+    fn a_used_up_region_hands_blocks_to_the_system_allocator() {
+        let exe = std::env::current_exe().expect("test binary");
+        let out = std::process::Command::new(exe)
+            .args([
+                "--ignored",
+                "--exact",
+                "cli::alloc::tests::use_up_the_region",
+            ])
+            .output()
+            .expect("run the test binary");
+        let log = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && log.contains("1 passed"), "{log}");
     }
 }

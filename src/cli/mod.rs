@@ -389,49 +389,15 @@ fn tune_allocator() {
 const HUGE_PAGES_FROM: u64 = TWO_THREADS_FROM;
 const HUGE_PAGES_UNDER: u64 = 4 << 20;
 
-/// Asks for transparent huge pages (2 MiB, one page fault instead of 512) in the heap the
-/// calling thread allocates from: called by both threads of a diff of large inputs before
-/// they load the versions (for small ones the first huge page costs more than it saves).
-/// glibc gives the first thread the program break and each further thread a heap of its
-/// own, reserved 64 MiB at a time and aligned to that size. Only a hint, which the system
-/// may ignore: nothing changes but the number of page faults (largest corpus pair: 2 350 →
-/// 760, 16.9 → 14.6 ms; peak RSS 12.6 → 16.4 MB).
-///
-/// The part of the heap below its first 2 MiB boundary is already mapped in small pages
-/// (the allocator's own records are there), and what lands there later still takes a
-/// fault per 4 KiB: a block that reaches up to the boundary is taken, never touched and
-/// never freed, so that the allocations to come start in huge pages (largest corpus pair:
-/// the helper's heap had 2 MB in small pages; 12.96 → 12.46 ms).
+/// Asks for transparent huge pages (2 MiB, one page fault instead of 512) in the
+/// allocator's region (see [`alloc::huge_pages`]): called by both threads of a diff of
+/// large inputs before they load the versions (for small ones the first huge page costs
+/// more than it saves). Only a hint, which the system may ignore: nothing changes but the
+/// number of page faults (largest corpus pair, when glibc's heaps took the hint: 2 350 →
+/// 760 faults, 16.9 → 14.6 ms).
 fn huge_pages_for_this_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc/free of a block of our own; madvise(MADV_HUGEPAGE) changes no contents
-    // and fails harmlessly on addresses not mapped.
-    unsafe {
-        const HEAP: usize = 64 << 20;
-        let p = libc::malloc(16) as usize;
-        let brk = libc::sbrk(0) as usize;
-        let (start, end) = if p < brk {
-            // The program break: grown for the allocations to come, then freed (kept).
-            let q = std::hint::black_box(libc::malloc(16 << 20));
-            libc::free(q);
-            (p, libc::sbrk(0) as usize)
-        } else {
-            (p & !(HEAP - 1), (p & !(HEAP - 1)) + HEAP)
-        };
-        libc::free(p as *mut libc::c_void);
-        alloc::huge_pages();
-        const HUGE: usize = 2 << 20;
-        let start = (start + HUGE - 1) & !(HUGE - 1);
-        if end > start {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            // Up to the first boundary above the allocations so far, less room for the
-            // block's own header.
-            let filler = ((p | (HUGE - 1)) + 1 - p).saturating_sub(4096);
-            if filler > 0 {
-                std::hint::black_box(libc::malloc(filler));
-            }
-        }
-    }
+    alloc::huge_pages();
 }
 
 /// The JSON document of `treaty parse` (schema_version 1).
@@ -507,6 +473,10 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let size = |p: &str| std::fs::metadata(p).map_or(0, |m| m.len());
             let total = size(&old) + size(&new);
             let huge = (HUGE_PAGES_FROM..HUGE_PAGES_UNDER).contains(&total);
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            if total >= HUGE_PAGES_UNDER {
+                alloc::small_blocks_only();
+            }
             let (lo, ln) = diff::load::load_versions(
                 || read_input(&old, &input),
                 || read_input(&new, &input),
