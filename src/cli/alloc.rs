@@ -191,31 +191,42 @@ fn regional(l: Layout) -> bool {
     l.size() <= LIMIT.load(Ordering::Relaxed) && l.align() <= ALIGN && l.size() > 0
 }
 
-/// Asks for transparent huge pages in the part of the region not yet handed out (see the
-/// CLI's `huge_pages_for_this_thread`), and hands out chunks from there on: the rest of
-/// the 2 MiB page in use is already mapped in small pages, a fault per 4 KiB. Only a hint.
+/// Where huge pages start in the region (an address), once [`huge_pages`] asked for them.
+static HUGE_FROM: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Asks for transparent huge pages in the part of the region not yet handed out, from its
+/// first 2 MiB boundary on (see the CLI's `huge_pages_for_this_thread`): what lies below is
+/// already mapped in small pages, a fault per 4 KiB. The calling thread leaves its chunk
+/// if that lies below, so that its next blocks come from huge pages too. Only a hint.
 pub fn huge_pages() {
-    // Once: a second call would skip the rest of a huge page already in use.
+    // Once: a second skip would leave the rest of a huge page already in use.
     static ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if ASKED.swap(true, Ordering::Relaxed) {
-        return;
-    }
-    let Some(b) = base() else { return };
-    const HUGE: usize = 2 << 20;
-    let taken = TAKEN.load(Ordering::Relaxed);
-    let from = (taken + HUGE - 1) & !(HUGE - 1);
-    // Skip to the boundary unless another thread took chunks meanwhile (then it is done).
-    let _ = TAKEN.compare_exchange(taken, from, Ordering::Relaxed, Ordering::Relaxed);
-    if from < REGION {
-        // SAFETY: advice on our own mapping; it changes no contents.
-        unsafe {
-            libc::madvise(
-                (b + from) as *mut libc::c_void,
-                REGION - from,
-                libc::MADV_HUGEPAGE,
-            );
+    if !ASKED.swap(true, Ordering::Relaxed) {
+        let Some(b) = base() else { return };
+        const HUGE: usize = 2 << 20;
+        let taken = TAKEN.load(Ordering::Relaxed);
+        let from = ((b + taken + HUGE - 1) & !(HUGE - 1)) - b;
+        // Skip to the boundary unless another thread took chunks meanwhile (then it is
+        // done).
+        let _ = TAKEN.compare_exchange(taken, from, Ordering::Relaxed, Ordering::Relaxed);
+        if from < REGION {
+            // SAFETY: advice on our own mapping; it changes no contents.
+            unsafe {
+                libc::madvise(
+                    (b + from) as *mut libc::c_void,
+                    REGION - from,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
         }
+        HUGE_FROM.store(b + from, Ordering::Relaxed);
     }
+    let from = HUGE_FROM.load(Ordering::Relaxed);
+    with_local(|t| {
+        if t.next < from {
+            (t.next, t.end) = (0, 0);
+        }
+    });
 }
 
 // SAFETY: blocks of the region are disjoint ranges of a mapping that lives as long as the
