@@ -2,6 +2,8 @@
 //! text first, then same number and still similar, then the best remaining match above a
 //! threshold wherever it went; then splits, merges and moves.
 
+use super::lcs;
+use similar::Algorithm;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::collections::{BTreeSet, HashSet};
 use std::hash::Hasher;
@@ -138,24 +140,25 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
     // repeated n times (50 000 articles "Article 1 [Deleted]") costs n log n, not n².
     // When no text occurs on both sides (every article edited) there is nothing to diff.
     let old_hashes: FxHashSet<u64> = old.iter().map(|u| u.hash).collect();
-    let equal = if new.iter().any(|u| old_hashes.contains(&u.hash)) {
+    let mut in_order = |x: usize, y: usize, len: usize| {
+        for k in 0..len {
+            o_used[x + k] = true;
+            n_used[y + k] = true;
+            pairs.push((x + k, y + k));
+        }
+    };
+    if new.iter().any(|u| old_hashes.contains(&u.hash)) {
         let oh: Vec<u64> = old.iter().map(|u| u.hash).collect();
         let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
-        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &oh, &nh, deadline)
-    } else {
-        Vec::new()
-    };
-    for op in equal {
-        if let similar::DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
-        {
-            for k in 0..len {
-                o_used[old_index + k] = true;
-                n_used[new_index + k] = true;
-                pairs.push((old_index + k, new_index + k));
+        // Most units differ between two rounds of a draft: Myers, whose work grows with
+        // the differences, is left for what the bit-parallel table cannot hold.
+        if !lcs::common_runs(&oh, &nh, &mut in_order) {
+            let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &oh, &nh, deadline);
+            for op in ops {
+                let (tag, x, y) = op.as_tag_tuple();
+                if tag == similar::DiffTag::Equal {
+                    in_order(x.start, y.start, x.len());
+                }
             }
         }
     }

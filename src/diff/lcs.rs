@@ -24,7 +24,11 @@ pub(crate) const MAX_WORDS: usize = 1 << 15;
 /// Calls `run(x, y, len)` for each run of matched tokens `a[x..x + len] == b[y..y + len]`
 /// of a longest common subsequence of `a` and `b`, in order. Returns `false` without
 /// calling `run` when the table would be larger than [`MAX_WORDS`].
-pub(crate) fn common_runs(a: &[u32], b: &[u32], mut run: impl FnMut(usize, usize, usize)) -> bool {
+pub(crate) fn common_runs<T: Ord + Copy>(
+    a: &[T],
+    b: &[T],
+    mut run: impl FnMut(usize, usize, usize),
+) -> bool {
     let w = a.len().div_ceil(64);
     if w == 0 || b.is_empty() {
         return true;
@@ -38,9 +42,9 @@ pub(crate) fn common_runs(a: &[u32], b: &[u32], mut run: impl FnMut(usize, usize
     // inserted after the matched comma, not before it.
     let (n, m) = (a.len(), b.len());
     // One bit mask per distinct token of `a`: where it occurs, `a[i]` at bit `n - 1 - i`.
-    let mut by_id: Vec<(u32, u32)> = (0u32..).zip(a).map(|(i, &x)| (x, i)).collect();
+    let mut by_id: Vec<(T, u32)> = (0u32..).zip(a).map(|(i, &x)| (x, i)).collect();
     by_id.sort_unstable();
-    let mut ids: Vec<u32> = Vec::new();
+    let mut ids: Vec<T> = Vec::new();
     let mut masks: Vec<u64> = Vec::new();
     for &(x, i) in &by_id {
         if ids.last() != Some(&x) {
