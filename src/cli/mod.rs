@@ -367,6 +367,13 @@ const TWO_THREADS_FROM: u64 = 64 << 10;
 /// and unmapped on its own, and with two threads each unmapping interrupts the other CPU;
 /// measured on the largest corpus pair: 17.9 → 16.6 ms. Peak RSS grows a little (121 →
 /// 125 MB on two 10 MB inputs); the process ends when its work does.
+///
+/// One arena for all threads: most blocks come from our own allocator (`alloc`), and a
+/// second thread's first malloc (glibc's own, for a thread-local destructor) otherwise
+/// mapped a heap of its own. Mapping takes the process's memory-map lock for writing, and
+/// after a `MADV_HUGEPAGE` the kernel's khugepaged (nice 19) may be holding that lock for
+/// reading while our main thread keeps it off the CPU: the helper then waited 1–2 ms
+/// before its first step (seen in scheduler traces of pta_83/pta_98).
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
@@ -374,6 +381,7 @@ fn tune_allocator() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
         libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

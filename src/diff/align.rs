@@ -3,8 +3,8 @@
 //! threshold wherever it went; then splits, merges and moves.
 
 use super::lcs;
-use similar::Algorithm;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use similar::Algorithm;
 use std::collections::{BTreeSet, HashSet};
 use std::hash::Hasher;
 
