@@ -5,9 +5,11 @@
 //! 2-core CI machine a sleeping CPU took 1.5–7 ms to wake up for a new thread, as long as
 //! the jobs themselves; a diff hands the helper three jobs a few hundred microseconds apart.
 //!
-//! Linux also starts a new thread on the CPU of the thread that spawned it, where it
-//! preempts its parent until the next scheduler tick (0.8–4.5 ms measured); the helper
-//! therefore moves itself off its parent's CPU as its first step.
+//! Linux also queues a new thread on the CPU of the thread that spawned it, where it waits
+//! behind its parent, or preempts it, until the parent sleeps or the next load balancing
+//! (0.8–4.5 ms measured, the other CPU idle meanwhile). The parent therefore moves the
+//! helper to another CPU right after spawning it (`cpu::send_off`: the move is immediate for
+//! a thread that is queued, not yet running), and the helper checks again as its first step.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::mpsc;
