@@ -11,9 +11,11 @@
 //! helper to another CPU right after spawning it (`cpu::send_off`: the move is immediate for
 //! a thread that is queued, not yet running), and the helper checks again as its first step.
 
+use std::cell::UnsafeCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long the helper spins for a next job before it sleeps.
@@ -81,11 +83,34 @@ impl Drop for SetOnDrop<'_> {
     }
 }
 
+/// A job's `a`, taken once: by the helper when it starts the job, or by the thread that
+/// asked for the job when the helper has not started it by the time that thread is free.
+struct Slot<A> {
+    taken: AtomicBool,
+    a: UnsafeCell<Option<A>>,
+}
+
+// SAFETY: `a` is reached only by the one thread that sets `taken` first (see `take`).
+unsafe impl<A: Send> Sync for Slot<A> {}
+
+impl<A> Slot<A> {
+    /// `a`, for the first thread to ask; `None` for any other.
+    fn take(&self) -> Option<A> {
+        if self.taken.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        // SAFETY: only the thread that set `taken` gets here, and only once.
+        unsafe { (*self.a.get()).take() }
+    }
+}
+
 /// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
 /// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
-/// done). On the helper itself, or when no helper could be started, both run here, `b`
-/// first: `a` may wait for something `b` does (the helper's part of a diff waits for the
-/// alignment), never the other way round.
+/// done). When the helper has not started `a` by the time `b` is done (it is busy with
+/// another thread's job, or its CPU was taken from it), `a` runs here after `b` instead of
+/// this thread waiting for the helper. On the helper itself, or when no helper could be
+/// started, both run here, `b` first: `a` may wait for something `b` does (the helper's part
+/// of a diff waits for the alignment), never the other way round.
 ///
 /// Jobs from several threads queue for the one helper. So `a` must not wait for something
 /// that `b` does after a join of its own (that join's job would queue behind `a`).
@@ -100,14 +125,24 @@ where
         let rb = b();
         return (catch_unwind(AssertUnwindSafe(a)), rb);
     };
-    let (done_tx, done_rx) = mpsc::channel();
-    let job: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
-        let _ = done_tx.send(catch_unwind(AssertUnwindSafe(a)));
+    let slot = Arc::new(Slot {
+        taken: AtomicBool::new(false),
+        a: UnsafeCell::new(Some(a)),
     });
-    // SAFETY: the job borrows from the caller's frame, which outlives it: this function does
-    // not return or unwind before `done_rx` reports that the job has run (it sends last) or
-    // has been dropped (its sender with it). A job the queue refuses is handed back and run
-    // here; `b`'s panic is caught and resumed only after that wait.
+    let (done_tx, done_rx) = mpsc::channel();
+    let theirs = Arc::clone(&slot);
+    let job: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
+        if let Some(a) = theirs.take() {
+            let _ = done_tx.send(catch_unwind(AssertUnwindSafe(a)));
+        }
+    });
+    // SAFETY: the job borrows from the caller's frame only through `a`. Either the helper
+    // takes `a`, and this function does not return or unwind before `done_rx` reports that
+    // the job has run (it sends last) or has been dropped (its sender with it); or this
+    // thread takes `a` back, and the job, whenever the helper gets to it, finds the slot
+    // empty and touches nothing but the slot's flag and its own sender (both on the heap,
+    // kept alive by the job itself). A job the queue refuses is handed back and run here;
+    // `b`'s panic is caught and resumed only after `a` is done.
     let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + '_>, Job>(job) };
     let refused = match queue.lock() {
         Ok(tx) => tx.send(job).err().map(|e| e.0),
@@ -117,9 +152,12 @@ where
         job();
     }
     let rb = catch_unwind(AssertUnwindSafe(b));
-    let ra = done_rx
-        .recv()
-        .unwrap_or_else(|_| Err(Box::new("the helper thread dropped a job")));
+    let ra = match slot.take() {
+        Some(a) => catch_unwind(AssertUnwindSafe(a)),
+        None => done_rx
+            .recv()
+            .unwrap_or_else(|_| Err(Box::new("the helper thread dropped a job"))),
+    };
     match rb {
         Ok(rb) => (ra, rb),
         Err(panic) => resume_unwind(panic),
@@ -263,6 +301,43 @@ mod tests {
             || (),
         );
         assert_eq!(outer.ok().flatten(), Some(true));
+    }
+
+    #[test]
+    fn a_job_the_helper_has_not_started_runs_on_the_calling_thread() {
+        use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+        let give_up = Instant::now() + Duration::from_secs(5);
+        let (started, release) = (AtomicBool::new(false), AtomicBool::new(false));
+        std::thread::scope(|s| {
+            // Another thread's job keeps the helper busy until released.
+            let busy = s.spawn(|| {
+                join(
+                    || {
+                        started.store(true, SeqCst);
+                        while !release.load(SeqCst) && Instant::now() < give_up {
+                            std::thread::yield_now();
+                        }
+                    },
+                    || {
+                        while !started.load(SeqCst) && Instant::now() < give_up {
+                            std::thread::yield_now();
+                        }
+                    },
+                )
+            });
+            while !started.load(SeqCst) && Instant::now() < give_up {
+                std::thread::yield_now();
+            }
+            // This job queues behind it: once `b` is done, `a` is taken back and run here.
+            let me = std::thread::current().id();
+            let (a, b) = join(|| std::thread::current().id(), || 7);
+            assert_eq!((a.ok(), b), (Some(me), 7));
+            release.store(true, SeqCst);
+            assert!(busy.join().is_ok());
+        });
+        // The helper is not held up by the job taken back: it serves the next one.
+        let (a, b) = join(|| 1, || 2);
+        assert_eq!((a.ok(), b), (Some(1), 2));
     }
 
     #[test]
