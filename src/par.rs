@@ -104,6 +104,26 @@ impl<A> Slot<A> {
     }
 }
 
+/// The helper's result of a job: spinning (yielding the CPU to anything else that wants
+/// it) for up to [`SPIN`], then sleeping. A thread that sleeps here is woken by the helper,
+/// and Linux tends to wake a thread on its waker's CPU: both threads then shared one CPU
+/// while the other idled until the next load balancing (a scheduler trace of the largest
+/// pair: 9 of its 10 ms with the second CPU idle, right after another program's run).
+/// `None` when the job was dropped unrun.
+fn wait<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
+    let spin_until = Instant::now() + SPIN;
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Some(v),
+            Err(mpsc::TryRecvError::Empty) if Instant::now() < spin_until => {
+                std::thread::yield_now()
+            }
+            Err(mpsc::TryRecvError::Empty) => return rx.recv().ok(),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+        }
+    }
+}
+
 /// Runs `a` on the helper thread and `b` on this one, and returns both results; `a`'s is an
 /// `Err` holding the panic payload when `a` panicked (a panic of `b` is resumed once `a` is
 /// done). When the helper has not started `a` by the time `b` is done (it is busy with
@@ -154,9 +174,7 @@ where
     let rb = catch_unwind(AssertUnwindSafe(b));
     let ra = match slot.take() {
         Some(a) => catch_unwind(AssertUnwindSafe(a)),
-        None => done_rx
-            .recv()
-            .unwrap_or_else(|_| Err(Box::new("the helper thread dropped a job"))),
+        None => wait(&done_rx).unwrap_or_else(|| Err(Box::new("the helper thread dropped a job"))),
     };
     match rb {
         Ok(rb) => (ra, rb),
