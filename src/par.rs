@@ -10,6 +10,9 @@
 //! (0.8–4.5 ms measured, the other CPU idle meanwhile). The parent therefore moves the
 //! helper to another CPU right after spawning it (`cpu::send_off`: the move is immediate for
 //! a thread that is queued, not yet running), and the helper checks again as its first step.
+//! For the same reason the calling thread of a [`join`] spins for the helper's result before
+//! it sleeps (a thread woken by the helper was placed on the helper's CPU), and takes back a
+//! job the helper has not started by the time its own half is done.
 
 use std::cell::UnsafeCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
