@@ -48,6 +48,8 @@ struct Local {
     next: usize,
     /// End of the thread's chunk.
     end: usize,
+    /// True when the chunk is fresh memory of the region (never handed out before).
+    fresh: bool,
     /// Per size class, the first freed block (each holds the address of the next), or 0.
     free: [usize; CLASSES],
 }
@@ -56,7 +58,7 @@ thread_local! {
     /// The calling thread's chunk and free lists. No destructor, so it is there until the
     /// thread's very end.
     static LOCAL: UnsafeCell<Local> = const {
-        UnsafeCell::new(Local { next: 0, end: 0, free: [0; CLASSES] })
+        UnsafeCell::new(Local { next: 0, end: 0, fresh: true, free: [0; CLASSES] })
     };
 }
 
@@ -148,9 +150,50 @@ fn grow_last(at: usize, size: usize, new_size: usize) -> bool {
             .is_ok()
 }
 
+/// The size of class `c` (the inverse of [`class`]).
+fn class_size(c: usize) -> usize {
+    if c < 4 {
+        return (c + 1) * 16;
+    }
+    let (k, i) = (6 + (c - 4) / 4, (c - 4) % 4);
+    (1 << k) + (i + 1) * (1 << (k - 2))
+}
+
+/// The largest class whose size is at most `bytes` (at least 16).
+fn floor_class(bytes: usize) -> usize {
+    let (c, size) = class(bytes);
+    if size > bytes { c - 1 } else { c }
+}
+
+/// Pops a freed block of class `c` or larger, the smallest there is from `c` on; its
+/// address and its class's size.
+fn pop_at_least(l: &mut Local, c: usize) -> Option<(usize, usize)> {
+    let k = (c..CLASSES).find(|&k| l.free[k] != 0)?;
+    let head = l.free[k];
+    // SAFETY: a freed block of this class holds the address of the next one.
+    l.free[k] = unsafe { *(head as *const usize) };
+    Some((head, class_size(k)))
+}
+
+/// Puts the `bytes` (a multiple of 16) at `at`, freed memory of the region, on the free
+/// list of the largest class they fill.
+fn free_rest(l: &mut Local, at: usize, bytes: usize) {
+    if bytes >= 16 {
+        let c = floor_class(bytes);
+        // SAFETY: the bytes are ours and at least 16 long: they hold the list.
+        unsafe { *(at as *mut usize) = l.free[c] };
+        l.free[c] = at;
+    }
+}
+
 /// A block of class `(c, size)` for the calling thread: a freed one (`fresh` false), or one
 /// never handed out before (`fresh` true: still the zeros of a fresh page). `None` when
 /// the region is used up.
+///
+/// Freed memory is used before fresh memory, since every fresh page costs the kernel's
+/// zeroing: a block of the class itself; for a large block, a larger freed one, its rest
+/// freed again; and when the thread's chunk is used up, a freed large block as its next
+/// chunk (a growing vector leaves behind freed blocks of each size it passed through).
 fn block(l: &mut Local, (c, size): (usize, usize)) -> Option<(usize, bool)> {
     let head = l.free[c];
     if head != 0 {
@@ -161,14 +204,22 @@ fn block(l: &mut Local, (c, size): (usize, usize)) -> Option<(usize, bool)> {
     if l.next != 0 && l.end - l.next >= size {
         let p = l.next;
         l.next += size;
-        return Some((p, true));
+        return Some((p, l.fresh));
     }
     if size > CHUNK / 4 {
+        if let Some((p, had)) = pop_at_least(l, c + 1) {
+            free_rest(l, p + size, had - size);
+            return Some((p, false));
+        }
         return take(size).map(|p| (p, true));
     }
     // The rest of the old chunk (less than a quarter of one) is left unused.
+    if let Some((p, had)) = pop_at_least(l, class(CHUNK / 4 + 1).0) {
+        (l.next, l.end, l.fresh) = (p + size, p + had, false);
+        return Some((p, false));
+    }
     let p = take(CHUNK)?;
-    (l.next, l.end) = (p + size, p + CHUNK);
+    (l.next, l.end, l.fresh) = (p + size, p + CHUNK, true);
     Some((p, true))
 }
 
@@ -412,6 +463,68 @@ mod tests {
             assert!(std::slice::from_raw_parts(z, 3000).iter().all(|&x| x == 0));
             a.dealloc(z, layout(3000, 8));
         }
+    }
+
+    #[test]
+    fn class_sizes_invert_classes() {
+        for c in 0..CLASSES {
+            assert_eq!(class(class_size(c)), (c, class_size(c)));
+            assert_eq!(floor_class(class_size(c)), c);
+            assert_eq!(floor_class(class_size(c) + 15), c);
+        }
+    }
+
+    #[test]
+    fn a_freed_large_block_serves_smaller_large_blocks_before_fresh_memory() {
+        // A thread of its own: free lists and chunks are per thread.
+        std::thread::spawn(|| {
+            let a = Allocator;
+            // SAFETY: valid layouts; blocks freed once with their layouts.
+            unsafe {
+                let big = a.alloc(layout(64 << 10, 16));
+                a.dealloc(big, layout(64 << 10, 16));
+                // 20 KiB from the front of the freed 64 KiB, the rest (44 KiB) freed again
+                // in the 40 KiB class, which serves the next 40 KiB block.
+                let p = a.alloc(layout(20 << 10, 16));
+                assert_eq!(p, big);
+                let q = a.alloc(layout(40 << 10, 16));
+                assert_eq!(q as usize, big as usize + (20 << 10));
+                a.dealloc(p, layout(20 << 10, 16));
+                a.dealloc(q, layout(40 << 10, 16));
+            }
+        })
+        .join()
+        .expect("thread");
+    }
+
+    #[test]
+    fn a_chunk_made_of_a_freed_block_hands_out_zeroed_blocks_when_asked() {
+        std::thread::spawn(|| {
+            let a = Allocator;
+            let l = layout(1000, 8);
+            // SAFETY: valid layouts; blocks written and read within their sizes, freed once.
+            unsafe {
+                let big = a.alloc(layout(32 << 10, 16)) as usize;
+                std::ptr::write_bytes(big as *mut u8, 0xFF, 32 << 10);
+                a.dealloc(big as *mut u8, layout(32 << 10, 16));
+                // Small zeroed blocks until eight came from the freed block (once the
+                // thread's chunk is used up, that block is its next chunk).
+                let mut inside = 0;
+                for _ in 0..2 * CHUNK / 1024 {
+                    let p = a.alloc_zeroed(l);
+                    assert!(std::slice::from_raw_parts(p, 1000).iter().all(|&x| x == 0));
+                    if (big..big + (32 << 10)).contains(&(p as usize)) {
+                        inside += 1;
+                        if inside == 8 {
+                            break;
+                        }
+                    }
+                }
+                assert_eq!(inside, 8, "the freed block became a chunk");
+            }
+        })
+        .join()
+        .expect("thread");
     }
 
     #[test]
