@@ -196,19 +196,36 @@ mod cpu {
         usize::try_from(cpu).ok()
     }
 
-    /// Moves the new thread `h` off `cpu` (its parent's) when it may run elsewhere, then
-    /// gives it back its parent's set of CPUs. Linux queues a new thread on its parent's
-    /// CPU, where it waits until the parent sleeps or the next load balancing (1–2 ms
-    /// measured, the other CPU idle meanwhile); told to leave, it moves to the other CPU's
-    /// queue at once. Failures leave it where it is: this only changes speed.
+    /// Moves the new thread `h` off `cpu` (its parent's) when it may run elsewhere. Linux
+    /// queues a new thread on its parent's CPU, where it waits until the parent sleeps or
+    /// the next load balancing (1–2 ms measured, the other CPU idle meanwhile); told to
+    /// leave, it moves to the other CPU's queue at once.
     pub fn send_off<T>(h: &std::thread::JoinHandle<T>, cpu: Option<usize>) {
         use std::os::unix::thread::JoinHandleExt;
-        let Some(cpu) = cpu.filter(|&c| c < libc::CPU_SETSIZE as usize) else {
+        if let Some(cpu) = cpu {
+            move_off(h.as_pthread_t(), cpu);
+        }
+    }
+
+    /// Moves the calling thread off `cpu` when it runs there and may run elsewhere.
+    pub fn leave(cpu: Option<usize>) {
+        if let Some(cpu) = cpu.filter(|&c| current() == Some(c)) {
+            // SAFETY: pthread_self takes no arguments and returns the caller's handle.
+            move_off(unsafe { libc::pthread_self() }, cpu);
+        }
+    }
+
+    /// Moves thread `t` off `cpu`, when the calling thread's set of CPUs has another, then
+    /// gives `t` that whole set back (so the scheduler stays free to move it). Failures
+    /// leave the thread where it is: this only changes speed, never results.
+    fn move_off(t: libc::pthread_t, cpu: usize) {
+        if cpu >= libc::CPU_SETSIZE as usize {
             return;
-        };
-        let t = h.as_pthread_t();
+        }
         let size = size_of::<libc::cpu_set_t>();
-        // SAFETY: as in `leave`; `t` is a live thread (its handle is borrowed).
+        // SAFETY: cpu_set_t is a plain bit array (all zeros is the empty set); the pointers
+        // given to the system point to live sets of the size passed; `t` is a live thread
+        // (the caller itself, or one whose handle the caller holds).
         unsafe {
             let mut allowed: libc::cpu_set_t = zeroed();
             if libc::sched_getaffinity(0, size, &mut allowed) != 0
@@ -220,32 +237,6 @@ mod cpu {
             libc::CPU_CLR(cpu, &mut others);
             if libc::CPU_COUNT(&others) > 0 && libc::pthread_setaffinity_np(t, size, &others) == 0 {
                 libc::pthread_setaffinity_np(t, size, &allowed);
-            }
-        }
-    }
-
-    /// Moves the calling thread off `cpu` when it runs there and may run elsewhere, then
-    /// gives it back its former set of CPUs (so the scheduler stays free to move it).
-    /// Failures leave the thread where it is: this only changes speed, never results.
-    pub fn leave(cpu: Option<usize>) {
-        let Some(cpu) = cpu else { return };
-        if current() != Some(cpu) || cpu >= libc::CPU_SETSIZE as usize {
-            return;
-        }
-        let size = size_of::<libc::cpu_set_t>();
-        // SAFETY: cpu_set_t is a plain bit array (all zeros is the empty set); the pointers
-        // given to the kernel point to live sets of the size passed, and pid 0 is the caller.
-        unsafe {
-            let mut allowed: libc::cpu_set_t = zeroed();
-            if libc::sched_getaffinity(0, size, &mut allowed) != 0
-                || !libc::CPU_ISSET(cpu, &allowed)
-            {
-                return;
-            }
-            let mut others = allowed;
-            libc::CPU_CLR(cpu, &mut others);
-            if libc::CPU_COUNT(&others) > 0 && libc::sched_setaffinity(0, size, &others) == 0 {
-                libc::sched_setaffinity(0, size, &allowed);
             }
         }
     }
@@ -381,19 +372,17 @@ mod tests {
     fn leaving_a_cpu_keeps_the_set_of_allowed_cpus() {
         #[cfg(target_os = "linux")]
         {
-            let size = std::mem::size_of::<libc::cpu_set_t>();
-            // SAFETY: as in `cpu::leave`.
-            let before = unsafe {
-                let mut s: libc::cpu_set_t = std::mem::zeroed();
-                libc::sched_getaffinity(0, size, &mut s);
-                libc::CPU_COUNT(&s)
+            let allowed = || {
+                // SAFETY: as in `cpu::move_off`.
+                unsafe {
+                    let mut s: libc::cpu_set_t = std::mem::zeroed();
+                    libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut s);
+                    libc::CPU_COUNT(&s)
+                }
             };
+            let before = allowed();
             cpu::leave(cpu::current());
-            let after = unsafe {
-                let mut s: libc::cpu_set_t = std::mem::zeroed();
-                libc::sched_getaffinity(0, size, &mut s);
-                libc::CPU_COUNT(&s)
-            };
+            let after = allowed();
             assert_eq!(before, after);
         }
     }
