@@ -2,9 +2,7 @@
 //! text first, then same number and still similar, then the best remaining match above a
 //! threshold wherever it went; then splits, merges and moves.
 
-use super::lcs;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
-use similar::Algorithm;
 use std::collections::{BTreeSet, HashSet};
 use std::hash::Hasher;
 
@@ -150,17 +148,9 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
     if new.iter().any(|u| old_hashes.contains(&u.hash)) {
         let oh: Vec<u64> = old.iter().map(|u| u.hash).collect();
         let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
-        // Most units differ between two rounds of a draft: Myers, whose work grows with
-        // the differences, is left for what the bit-parallel table cannot hold.
-        if !lcs::common_runs(&oh, &nh, &mut in_order) {
-            let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &oh, &nh, deadline);
-            for op in ops {
-                let (tag, x, y) = op.as_tag_tuple();
-                if tag == similar::DiffTag::Equal {
-                    in_order(x.start, y.start, x.len());
-                }
-            }
-        }
+        // Most units differ between two rounds of a draft: the bit-parallel table first,
+        // as for word diffs (Myers' work grows with the differences).
+        super::text::common_runs(&oh, &nh, deadline, &mut in_order);
     }
     let mut same_number: FxHashMap<(u64, Option<&str>), BTreeSet<usize>> = FxHashMap::default();
     let mut same_text: FxHashMap<u64, BTreeSet<usize>> = FxHashMap::default();

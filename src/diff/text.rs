@@ -734,10 +734,11 @@ fn kept(a: &[u32], b: &[u32]) -> Option<(Vec<usize>, Vec<usize>)> {
 
 /// Calls `run(x, y, len)` for each run of matched tokens of a longest common subsequence of
 /// `a` and `b` (`a[x..x + len] == b[y..y + len]`), in order: by the bit-parallel table of
-/// [`lcs`] when it is small, else by `similar`'s Myers diff (bounded by `deadline`).
-fn common_runs(
-    a: &[u32],
-    b: &[u32],
+/// [`lcs`] when it is small, else by `similar`'s Myers diff (bounded by `deadline`). Word
+/// diffs run on token ids, the alignment of articles on their content hashes.
+pub(crate) fn common_runs<T: Ord + Copy + std::hash::Hash>(
+    a: &[T],
+    b: &[T],
     deadline: Option<Instant>,
     mut run: impl FnMut(usize, usize, usize),
 ) {
@@ -756,7 +757,7 @@ fn common_runs(
 /// slide to join their neighbours, and otherwise down, so that an inserted clause that
 /// ends like the one before it ("…Party, Mindful of …,") shows after that one's comma.
 /// `None` when the table would be too large.
-fn lcs_ops(a: &[u32], b: &[u32]) -> Option<Vec<similar::DiffOp>> {
+fn lcs_ops<T: Ord + Copy>(a: &[T], b: &[T]) -> Option<Vec<similar::DiffOp>> {
     use similar::algorithms::{Capture, Compact, DiffHook, Replace};
     let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (ra, rb) = (a[pre..].iter().rev(), b[pre..].iter().rev());
