@@ -1,5 +1,6 @@
-//! Word-level diff of two texts with `similar`: words and punctuation are tokens, white
-//! space between them is layout. The ops rebuild both texts byte for byte.
+//! Word-level diff of two texts (a bit-parallel LCS from `lcs` for small tables, `similar`'s
+//! Myers for larger ones): words and punctuation are tokens, white space between them is
+//! layout. The ops rebuild both texts byte for byte.
 
 use super::lcs;
 use crate::swar::{HIGH_BITS, lanes, lanes_between, lanes_equal};
