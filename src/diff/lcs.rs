@@ -6,7 +6,7 @@
 //! Myers' algorithm (used through `similar` for everything else) does work proportional to
 //! the length times the number of differences. Treaty texts have dense differences in
 //! exactly the places a reader cares about: a tariff timetable whose every line changed by
-//! a figure or two ("reduced to 90 %" → "reduced to 92 %"), a list of products rewritten.
+//! a figure or two (a rate of 90 % that became 92 %), a list of products rewritten.
 //! There Myers runs through hundreds of diagonals; the bit-parallel table costs
 //! `len(b) × len(a) / 64` word operations whatever the differences. No maintained crate
 //! computes such an alignment (rather than only its length) for sequences of integers,
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn finds_the_changed_figures_of_a_timetable() {
-        // "reduced to 90 % ... reduced to 80 %" against "... 92 % ... 84 %".
+        // Two lines "<rate> 90 %" and "<rate> 80 %" whose figures became 92 and 84.
         let a = [1, 2, 90, 3, 1, 2, 80, 3];
         let b = [1, 2, 92, 3, 1, 2, 84, 3];
         assert_eq!(runs_of(&a, &b), vec![(0, 0, 2), (3, 3, 3), (7, 7, 1)]);
