@@ -1,5 +1,5 @@
 //! Diff cost on the largest near-duplicate pair of `../shared/corpus/tota/pairs.tsv`, split
-//! into its phases (parse both versions, align and diff, JSON serialization), so a change
+//! into its phases (parse both versions, diff, JSON serialization), so a change
 //! can be attributed. Whole-process timing against `git diff` is `scripts/bench_diff.py`.
 //!
 //! Run: `cargo bench --bench diff`.
@@ -39,16 +39,6 @@ fn bench_phases(c: &mut Criterion) {
         b.iter(|| {
             black_box(treaty_analyser::parse(black_box(&old)));
             black_box(treaty_analyser::parse(black_box(&new)));
-        })
-    });
-    g.bench_function("prepare_both", |b| {
-        b.iter(|| {
-            black_box(treaty_analyser::diff::Prepared::new(black_box(
-                &po.document,
-            )));
-            black_box(treaty_analyser::diff::Prepared::new(black_box(
-                &pn.document,
-            )));
         })
     });
     g.bench_function("diff", |b| {

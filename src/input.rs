@@ -13,13 +13,10 @@ pub fn decode_vec(bytes: Vec<u8>, path: &str, encoding: Option<&str>) -> Result<
     if encoding.is_some() {
         return decode(&bytes, path, encoding);
     }
-    // The check is simdutf8's (several times faster than the standard library's on text
-    // with many non-ASCII letters); anything it rejects goes the slow way.
-    if simdutf8::basic::from_utf8(&bytes).is_err() || memchr::memchr(0, &bytes).is_some() {
+    if memchr::memchr(0, &bytes).is_some() {
         return decode(&bytes, path, None);
     }
-    // SAFETY: simdutf8 has just found `bytes` to be valid UTF-8.
-    Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    String::from_utf8(bytes).or_else(|e| decode(e.as_bytes(), path, None))
 }
 
 /// Decodes `bytes` read from `path` as UTF-8 (a UTF-8 BOM is kept so spans index the

@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Modules: [`span`] (byte spans, line index), [`tree`] (document tree), [`parse`](mod@parse) (the
-//! parser), [`number`] (designations), [`diag`] (diagnostics), [`par`] (two jobs at once).
+//! parser), [`number`] (designations), [`diag`] (diagnostics), [`cite`] (citations),
+//! [`diff`] (comparison), [`render`] (reports), [`input`] (decoding).
 
 pub mod cite;
 pub mod diag;
@@ -20,7 +21,6 @@ pub mod diff;
 pub mod error;
 pub mod input;
 pub mod number;
-pub mod par;
 pub mod parse;
 pub mod render;
 pub mod span;

@@ -150,7 +150,7 @@ pub(crate) fn align(old: &[Unit], new: &[Unit], deadline: Option<std::time::Inst
         let nh: Vec<u64> = new.iter().map(|u| u.hash).collect();
         // Most units differ between two rounds of a draft: the bit-parallel table first,
         // as for word diffs (Myers' work grows with the differences).
-        super::text::common_runs(&oh, &nh, deadline, &mut in_order);
+        super::text::lcs_runs(&oh, &nh, deadline, &mut in_order);
     }
     let mut same_number: FxHashMap<(u64, Option<&str>), BTreeSet<usize>> = FxHashMap::default();
     let mut same_text: FxHashMap<u64, BTreeSet<usize>> = FxHashMap::default();

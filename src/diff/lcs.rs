@@ -16,7 +16,7 @@
 //! of changed) tokens as Myers' minimal edit script; where several exist the two may pick
 //! different ones.
 
-/// Most table words (rows times 64-bit words per row) for which [`common_runs`] runs: 256
+/// Most table words (rows times 64-bit words per row) for which [`bit_parallel_runs`] runs: 256
 /// KiB of row history. Larger inputs go to Myers, whose cost is then usually lower (long
 /// texts that reach a word diff are mostly alike).
 pub(crate) const MAX_WORDS: usize = 1 << 15;
@@ -24,7 +24,7 @@ pub(crate) const MAX_WORDS: usize = 1 << 15;
 /// Calls `run(x, y, len)` for each run of matched tokens `a[x..x + len] == b[y..y + len]`
 /// of a longest common subsequence of `a` and `b`, in order. Returns `false` without
 /// calling `run` when the table would be larger than [`MAX_WORDS`].
-pub(crate) fn common_runs<T: Ord + Copy>(
+pub(crate) fn bit_parallel_runs<T: Ord + Copy>(
     a: &[T],
     b: &[T],
     mut run: impl FnMut(usize, usize, usize),
@@ -108,7 +108,7 @@ mod tests {
     /// The matched runs as a list, checked to be increasing, disjoint and really equal.
     fn runs_of(a: &[u32], b: &[u32]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        assert!(common_runs(a, b, |x, y, len| out.push((x, y, len))));
+        assert!(bit_parallel_runs(a, b, |x, y, len| out.push((x, y, len))));
         let mut at = (0, 0);
         for &(x, y, len) in &out {
             assert!(len > 0 && x >= at.0 && y >= at.1, "{out:?}");
@@ -154,12 +154,12 @@ mod tests {
     fn refuses_tables_over_the_limit() {
         let a = vec![7u32; 64 * 64];
         let b = vec![7u32; MAX_WORDS / 64 + 1];
-        assert!(!common_runs(&a, &b, |_, _, _| panic!(
+        assert!(!bit_parallel_runs(&a, &b, |_, _, _| panic!(
             "no runs when refused"
         )));
         let b = vec![7u32; MAX_WORDS / 64];
         let mut matched = 0;
-        assert!(common_runs(&a, &b, |_, _, len| matched += len));
+        assert!(bit_parallel_runs(&a, &b, |_, _, len| matched += len));
         assert_eq!(matched, b.len());
     }
 

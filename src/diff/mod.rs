@@ -11,12 +11,13 @@
 
 pub mod align;
 mod lcs;
-pub mod load;
 pub mod text;
 pub mod xref;
 
 use crate::span::Span;
 use crate::tree::{Document, Node, NodeKind};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -186,17 +187,8 @@ struct Ctx<'a> {
     new_toks: text::Tokenized,
     deadline: Instant,
     timed_out: AtomicBool,
-    /// Old article number → new article number, for matched articles (set once the
-    /// articles are aligned).
-    renumber: std::sync::OnceLock<HashMap<String, String>>,
-    /// Word diffs computed ahead, while the articles were being aligned (see
-    /// [`Ctx::diff_ahead`]), by the spans of the pair; each is taken once.
-    ahead: std::sync::Mutex<rustc_hash::FxHashMap<[usize; 4], text::WordDiff>>,
-}
-
-/// The spans of a pair of nodes, as a key.
-fn span_key(o: &Node, n: &Node) -> [usize; 4] {
-    [o.span.start, o.span.end, n.span.start, n.span.end]
+    /// Old article number → new article number, for matched articles.
+    renumber: FxHashMap<String, String>,
 }
 
 /// Number of leading label words to leave out of an article's content.
@@ -224,46 +216,44 @@ impl Ctx<'_> {
             return (d, 1.0, 0.0);
         }
         if let Some(w) = within {
-            let k = w
-                .ends
-                .partition_point(|&(oe, ne)| oe <= o.span.start && ne <= n.span.start);
-            let (os, ns) = match k.checked_sub(1) {
-                Some(p) => w.ends[p],
-                None => (w.old_start, w.new_start),
-            };
-            let words = w.words.get(k..).unwrap_or(&[]);
-            let d = text::cut(
-                &w.ops[k..],
-                words,
-                os,
-                ns,
-                o.span.start..o.span.end,
-                n.span.start..n.span.end,
-                &|old, r| {
-                    let toks = if old { &self.old_toks } else { &self.new_toks };
-                    let long = r.len() > text::SCAN_UP_TO;
-                    long.then(|| toks.range(r)).flatten().map(|t| t.len())
-                },
-            );
+            let d = self.cut_from_parent(o, n, w);
             let (similarity, changed_words) = measure(&d.ops, &d.words);
             if similarity >= 0.5 || w.part {
                 return (d, similarity, changed_words);
             }
         }
-        let ahead = self
-            .ahead
-            .lock()
-            .ok()
-            .and_then(|mut m| m.remove(&span_key(o, n)));
-        let mut d = ahead.unwrap_or_else(|| self.fresh(o, n));
+        let mut d = self.fresh(o, n);
         if d.timed_out {
             self.timed_out.store(true, Relaxed);
         }
-        if let Some(r) = self.renumber.get() {
-            mark_consequential(&mut d.ops, r);
-        }
+        mark_consequential(&mut d.ops, &self.renumber);
         let (similarity, changed_words) = measure(&d.ops, &d.words);
         (d, similarity, changed_words)
+    }
+
+    /// The ops of a pair of sub-units, cut out of their parents' ops.
+    fn cut_from_parent(&self, o: &Node, n: &Node, w: &Within) -> text::WordDiff {
+        // The first parent op that ends after both sub-units start.
+        let k = w
+            .ends
+            .partition_point(|&(oe, ne)| oe <= o.span.start && ne <= n.span.start);
+        let (os, ns) = match k.checked_sub(1) {
+            Some(p) => w.ends[p],
+            None => (w.old_start, w.new_start),
+        };
+        let words = w.words.get(k..).unwrap_or(&[]);
+        text::cut(
+            &w.ops[k..],
+            words,
+            (os, ns),
+            o.span.start..o.span.end,
+            n.span.start..n.span.end,
+            &|old, r| {
+                let toks = if old { &self.old_toks } else { &self.new_toks };
+                let long = r.len() > text::SCAN_UP_TO;
+                long.then(|| toks.range(r)).flatten().map(|t| t.len())
+            },
+        )
     }
 
     /// The word diff of two nodes on their own (before consequential renumbering is marked).
@@ -273,14 +263,14 @@ impl Ctx<'_> {
             self.new_toks.range(n.span.start..n.span.end),
         );
         let fast = match ranges {
-            (Some(ro), Some(rn)) => text::diff_sides(
-                &text::Side {
+            (Some(ro), Some(rn)) => text::diff_token_ranges(
+                &text::TokenRange {
                     src: &self.old.source,
                     span: o.span.start..o.span.end,
                     toks: &self.old_toks.toks[ro.clone()],
                     ids: &self.old_toks.ids[ro],
                 },
-                &text::Side {
+                &text::TokenRange {
                     src: &self.new.source,
                     span: n.span.start..n.span.end,
                     toks: &self.new_toks.toks[rn.clone()],
@@ -295,107 +285,6 @@ impl Ctx<'_> {
             let (ot, nt) = (o.text(&self.old.source), n.text(&self.new.source));
             text::diff_words(ot, nt, Some(self.deadline))
         })
-    }
-
-    /// Aligns the articles, records their renumbering, and (when there are enough) compares
-    /// the matched pairs on two threads. The second thread starts at once: it diffs the
-    /// likely pairs ahead (see [`Ctx::diff_ahead`]) while this one aligns, then both take
-    /// matched pairs one by one. Returns the alignment and the changes of its pairs.
-    fn align_and_compare(
-        &self,
-        old_units: Vec<align::Unit>,
-        new_units: Vec<align::Unit>,
-        oa: &[&Node],
-        na: &[&Node],
-    ) -> (align::Alignment, Option<Vec<Change>>) {
-        let aligned: std::sync::OnceLock<align::Alignment> = std::sync::OnceLock::new();
-        let finished = AtomicBool::new(false);
-        let align = || {
-            // Set however aligning ends, so the other thread never waits for nothing.
-            let _finished = crate::par::SetOnDrop(&finished);
-            let a = align::align(&old_units, &new_units, Some(self.deadline));
-            // The shingles are the size of the texts: free them before the word diffs.
-            drop((old_units, new_units));
-            let mut renumber = HashMap::new();
-            for &(i, j) in &a.pairs {
-                if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
-                    renumber.insert(x.clone(), y.clone());
-                }
-            }
-            let _ = self.renumber.set(renumber);
-            let _ = aligned.set(a);
-        };
-        if oa.len() + na.len() < 32 {
-            align();
-            return (aligned.into_inner().unwrap_or_default(), None);
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = |a: &align::Alignment| {
-            claim(&next, &a.pairs, |k, &(i, j)| {
-                self.pair(oa[i], na[j], a.moved.contains(&k), true, None)
-            })
-        };
-        let (theirs, mine) = crate::par::join(
-            || {
-                let done = || finished.load(std::sync::atomic::Ordering::Acquire);
-                self.diff_ahead(oa, na, &done);
-                while !done() {
-                    std::thread::yield_now();
-                }
-                aligned.get().map(work).unwrap_or_default()
-            },
-            || {
-                align();
-                aligned.get().map(work).unwrap_or_default()
-            },
-        );
-        let compared = in_order(theirs, mine);
-        (aligned.into_inner().unwrap_or_default(), Some(compared))
-    }
-
-    /// Computes into `self.ahead` the word diffs of the pairs the alignment will most likely
-    /// make (the final clauses, and articles of the same number whose texts differ), while
-    /// another thread aligns; stops as soon as `done` says so. They are the diffs
-    /// [`Ctx::fresh`] gives, so using them changes nothing but the time; guesses the
-    /// alignment does not take are dropped with the context.
-    fn diff_ahead(&self, oa: &[&Node], na: &[&Node], done: &dyn Fn() -> bool) {
-        // Numbers that occur once on each side: a repeated number (a draft whose articles
-        // are all numbered 1) says nothing about which pair the alignment will make, and
-        // guessing there would only waste work.
-        fn once<'a>(xs: &[&'a Node]) -> rustc_hash::FxHashMap<&'a str, Option<&'a Node>> {
-            let mut m: rustc_hash::FxHashMap<&str, Option<&Node>> = Default::default();
-            for &x in xs {
-                if let Some(k) = x.number.as_deref() {
-                    m.entry(k).and_modify(|e| *e = None).or_insert(Some(x));
-                }
-            }
-            m
-        }
-        let (old_once, by_number) = (once(oa), once(na));
-        let conclusion = match (
-            single(&self.old.root, NodeKind::Conclusion),
-            single(&self.new.root, NodeKind::Conclusion),
-        ) {
-            (Some(o), Some(n)) => Some((o, n)),
-            _ => None,
-        };
-        let articles = oa.iter().filter_map(|o| {
-            let k = o.number.as_deref()?;
-            old_once.get(k)?.as_ref()?;
-            let n = (*by_number.get(k)?)?;
-            Some((*o, n))
-        });
-        for (o, n) in conclusion.into_iter().chain(articles) {
-            if done() {
-                break;
-            }
-            if o.text(&self.old.source) != n.text(&self.new.source) {
-                let d = self.fresh(o, n);
-                if let Ok(mut m) = self.ahead.lock() {
-                    m.insert(span_key(o, n), d);
-                }
-            }
-        }
     }
 
     fn pair(&self, o: &Node, n: &Node, moved: bool, deep: bool, within: Option<&Within>) -> Change {
@@ -454,6 +343,27 @@ impl Ctx<'_> {
             inline: if changed { ops } else { Vec::new() },
             children,
         }
+    }
+
+    /// The changes of two structured documents in reading order: title, preamble, the
+    /// aligned articles, final clauses, then the annexes aligned by content.
+    fn document_changes(
+        &self,
+        articles: &align::Alignment,
+        oa: &[&Node],
+        na: &[&Node],
+    ) -> Vec<Change> {
+        let mut changes = Vec::new();
+        changes.extend(self.single(NodeKind::Title, true));
+        changes.extend(self.single(NodeKind::Preamble, true));
+        changes.extend(self.assemble(articles, oa, na, true, None));
+        changes.extend(self.single(NodeKind::Conclusion, false));
+        let (ox, nx) = (annexes(self.old), annexes(self.new));
+        if !ox.is_empty() || !nx.is_empty() {
+            let a = self.align_nodes(&ox, &nx);
+            changes.extend(self.assemble(&a, &ox, &nx, false, None));
+        }
+        changes
     }
 
     /// The change of a part that a document has at most once (title, preamble, final clauses).
@@ -521,7 +431,7 @@ impl Ctx<'_> {
             return Vec::new();
         }
         let a = self.align_children(&oc, &nc, within);
-        self.assemble(&a, &oc, &nc, true, Some(within), None)
+        self.assemble(&a, &oc, &nc, true, Some(within))
     }
 
     /// Aligns sub-units through the parent's word diff (see [`align::by_ops`]); those it
@@ -578,8 +488,7 @@ impl Ctx<'_> {
         align::align(&ou, &nu, Some(self.deadline))
     }
 
-    /// Turns an alignment into changes in reading order of the new version. The changes of
-    /// the matched pairs may be given (`compared`, in the order of `a.pairs`).
+    /// Turns an alignment into changes in reading order of the new version.
     fn assemble(
         &self,
         a: &align::Alignment,
@@ -587,7 +496,6 @@ impl Ctx<'_> {
         new: &[&Node],
         deep: bool,
         within: Option<&Within>,
-        compared: Option<Vec<Change>>,
     ) -> Vec<Change> {
         let part = within.map(|w| Within { part: true, ..*w });
         let mut by_new: Vec<Option<Change>> = vec![None; new.len()];
@@ -601,15 +509,15 @@ impl Ctx<'_> {
                 *m.entry(j).or_default() += 1;
                 m
             });
-        // Matched pairs are independent: at the top level they are compared on two threads.
-        let indexed: Vec<(usize, (usize, usize))> = a.pairs.iter().copied().enumerate().collect();
-        let compare = |&(k, (i, j)): &(usize, (usize, usize))| {
+        // Matched pairs are independent: at the top level they are compared in parallel
+        // (rayon keeps the results in order, so the output does not depend on threads).
+        let compare = |(k, &(i, j)): (usize, &(usize, usize))| {
             self.pair(old[i], new[j], a.moved.contains(&k), deep, within)
         };
-        let compared = match compared {
-            Some(c) => c,
-            None if within.is_none() => par_map(&indexed, compare),
-            None => indexed.iter().map(compare).collect(),
+        let compared: Vec<Change> = if within.is_none() {
+            a.pairs.par_iter().enumerate().map(compare).collect()
+        } else {
+            a.pairs.iter().enumerate().map(compare).collect()
         };
         for (&(i, j), mut c) in a.pairs.iter().zip(compared) {
             if split_olds.contains_key(&i) {
@@ -669,44 +577,6 @@ impl Ctx<'_> {
     }
 }
 
-/// `items.iter().map(f)`, on two threads for long lists (the machine may have just two
-/// cores). The threads take the next item as they finish the last, so one long article
-/// does not leave the other thread idle; results keep their order.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() < 32 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || claim(&next, items, |_, item| f(item));
-    let (theirs, mine) = crate::par::join(work, work);
-    in_order(theirs, mine)
-}
-
-/// One thread's share of `items`: it takes the next unclaimed item (counted by `next`,
-/// shared with the other thread) until none is left; returns (index, result) pairs.
-fn claim<T, R>(
-    next: &std::sync::atomic::AtomicUsize,
-    items: &[T],
-    f: impl Fn(usize, &T) -> R,
-) -> Vec<(usize, R)> {
-    let mut out = Vec::new();
-    loop {
-        let k = next.fetch_add(1, Relaxed);
-        let Some(item) = items.get(k) else {
-            return out;
-        };
-        out.push((k, f(k, item)));
-    }
-}
-
-/// The results of two [`claim`]ing threads in item order (resuming the helper's panic).
-fn in_order<R>(theirs: std::thread::Result<Vec<(usize, R)>>, mut mine: Vec<(usize, R)>) -> Vec<R> {
-    let mut all = theirs.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    all.append(&mut mine);
-    all.sort_unstable_by_key(|r| r.0);
-    all.into_iter().map(|r| r.1).collect()
-}
-
 /// Similarity and share of changed words, counting layout and consequential ops as equal.
 fn measure(ops: &[InlineOp], words: &[usize]) -> (f64, f64) {
     let (mut eq, mut del, mut ins) = (0usize, 0usize, 0usize);
@@ -736,7 +606,7 @@ fn measure(ops: &[InlineOp], words: &[usize]) -> (f64, f64) {
 
 /// Marks delete/insert pairs that only change an article number to the number its target
 /// got after renumbering: the article's own label, or a reference such as "Article 8(1)".
-fn mark_consequential(ops: &mut [InlineOp], renumber: &HashMap<String, String>) {
+fn mark_consequential(ops: &mut [InlineOp], renumber: &FxHashMap<String, String>) {
     let mut before = String::new();
     for k in 0..ops.len() {
         if k + 1 < ops.len()
@@ -767,6 +637,16 @@ fn mark_consequential(ops: &mut [InlineOp], renumber: &HashMap<String, String>) 
     }
 }
 
+/// The annexes of a document.
+fn annexes(d: &Document) -> Vec<&Node> {
+    d.root
+        .children
+        .iter()
+        .filter(|c| c.kind == NodeKind::Annex)
+        .collect()
+}
+
+/// The child of `root` of kind `kind`, for parts a document has at most once.
 fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
     root.children.iter().find(|c| c.kind == kind)
 }
@@ -787,130 +667,31 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     }
 }
 
-/// One version made ready for [`diff_prepared`]: its text tokenized and hashed, its
-/// articles cut into alignment units. Making it is the part of a diff that needs one
-/// version only, so a caller can do it on the thread that parsed that version.
-pub struct Prepared {
-    toks: text::Tokenized,
-    units: Vec<align::Unit>,
-    /// Length and hash of the source, to recognise the text it was made from.
-    source: (usize, u64),
-}
-
-/// Length and FxHash of a text: a preparation is used only with the text it was made from.
-fn fingerprint(text: &str) -> (usize, u64) {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(text.as_bytes());
-    (text.len(), h.finish())
-}
-
-impl Prepared {
-    /// Prepares `doc`.
-    pub fn new(doc: &Document) -> Self {
-        Self::from_parts(&doc.source, &doc.root, text::tokenize_hashed(&doc.source))
-    }
-
-    /// The preparation of the document of text `source` and tree `root`, from the tokens
-    /// of `source`.
-    fn from_parts(source: &str, root: &Node, toks: text::Tokenized) -> Self {
-        let units = root
-            .articles()
-            .iter()
-            .map(|x| unit_of(x, &toks, source))
-            .collect();
-        Prepared {
-            toks,
-            units,
-            source: fingerprint(source),
-        }
-    }
-
-    /// This, when it was made from `doc`'s text (the same length and hash); else `doc`
-    /// prepared again.
-    fn for_doc(self, doc: &Document) -> Self {
-        if self.source == fingerprint(&doc.source) {
-            self
-        } else {
-            Prepared::new(doc)
-        }
-    }
-}
-
 /// Compares two parsed versions of a draft.
 pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
-    // Each version is tokenized, hashed and cut into article units on its own thread.
-    let (po, pn) = crate::par::join(|| Prepared::new(old), || Prepared::new(new));
-    let po = po.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    diff_prepared(old, po, new, pn, opts)
-}
-
-/// [`diff`] of two versions prepared beforehand (see [`Prepared`]). A preparation that was
-/// not made from the text of the document given with it (another document, or this one
-/// edited since) is made again.
-pub fn diff_prepared(
-    old: &Document,
-    old_prep: Prepared,
-    new: &Document,
-    new_prep: Prepared,
-    opts: &DiffOptions,
-) -> DocDiff {
-    let (old_prep, new_prep) = (old_prep.for_doc(old), new_prep.for_doc(new));
+    let deadline = Instant::now() + opts.timeout;
     let (oa, na) = (old.root.articles(), new.root.articles());
-    let (old_toks, old_units) = (old_prep.toks, old_prep.units);
-    let (new_toks, new_units) = (new_prep.toks, new_prep.units);
+    // Each version's tokens and article units need that version only: both at once.
+    let ((old_toks, old_units), (new_toks, new_units)) =
+        rayon::join(|| tokens_and_units(old, &oa), || tokens_and_units(new, &na));
+    let articles = align::align(&old_units, &new_units, Some(deadline));
+    drop((old_units, new_units));
     let ctx = Ctx {
         old,
         new,
         old_toks,
         new_toks,
-        deadline: Instant::now() + opts.timeout,
+        deadline,
         timed_out: AtomicBool::new(false),
-        renumber: Default::default(),
-        ahead: Default::default(),
+        renumber: renumbering(&articles, &oa, &na),
     };
-    let mut changes = Vec::new();
-    if oa.is_empty() && na.is_empty() {
+    let changes = if oa.is_empty() && na.is_empty() {
         // No structure on either side: compare the documents as one unit.
-        changes.push(ctx.pair(&old.root, &new.root, false, false, None));
+        vec![ctx.pair(&old.root, &new.root, false, false, None)]
     } else {
-        changes.extend(ctx.single(NodeKind::Title, true));
-        changes.extend(ctx.single(NodeKind::Preamble, true));
-        let (a, compared) = ctx.align_and_compare(old_units, new_units, &oa, &na);
-        changes.extend(ctx.assemble(&a, &oa, &na, true, None, compared));
-        changes.extend(ctx.single(NodeKind::Conclusion, false));
-        let ox: Vec<&Node> = old
-            .root
-            .children
-            .iter()
-            .filter(|c| c.kind == NodeKind::Annex)
-            .collect();
-        let nx: Vec<&Node> = new
-            .root
-            .children
-            .iter()
-            .filter(|c| c.kind == NodeKind::Annex)
-            .collect();
-        if !ox.is_empty() || !nx.is_empty() {
-            let a = ctx.align_nodes(&ox, &nx);
-            changes.extend(ctx.assemble(&a, &ox, &nx, false, None, None));
-        }
-    }
-    let mut summary = Summary {
-        n_old_articles: oa.len(),
-        n_new_articles: na.len(),
-        ..Summary::default()
+        ctx.document_changes(&articles, &oa, &na)
     };
-    for k in ChangeKind::ALL {
-        summary.counts.insert(k.as_str().to_string(), 0);
-    }
-    for c in &changes {
-        *summary
-            .counts
-            .entry(c.kind.as_str().to_string())
-            .or_default() += 1;
-    }
-    summary.differs = changes.iter().any(|c| c.kind != ChangeKind::Unchanged);
+    let mut summary = summarize(&changes, oa.len(), na.len());
     if ctx.timed_out.load(Relaxed) {
         summary.fallback = Some(format!(
             "the word diff passed its {} s deadline; some changes are shown as whole-passage replacements",
@@ -918,6 +699,46 @@ pub fn diff_prepared(
         ));
     }
     DocDiff { summary, changes }
+}
+
+/// A version's text tokenized and hashed, and its articles as alignment units.
+fn tokens_and_units(doc: &Document, articles: &[&Node]) -> (text::Tokenized, Vec<align::Unit>) {
+    let toks = text::tokenize_hashed(&doc.source);
+    let units = articles
+        .iter()
+        .map(|x| unit_of(x, &toks, &doc.source))
+        .collect();
+    (toks, units)
+}
+
+/// Old article number → new article number, for the matched articles.
+fn renumbering(a: &align::Alignment, oa: &[&Node], na: &[&Node]) -> FxHashMap<String, String> {
+    let mut renumber = FxHashMap::default();
+    for &(i, j) in &a.pairs {
+        if let (Some(x), Some(y)) = (&oa[i].number, &na[j].number) {
+            renumber.insert(x.clone(), y.clone());
+        }
+    }
+    renumber
+}
+
+/// The summary of a list of top-level changes: counts per class (every class listed) and
+/// whether anything differs.
+fn summarize(changes: &[Change], n_old_articles: usize, n_new_articles: usize) -> Summary {
+    let mut counts: std::collections::BTreeMap<String, usize> = ChangeKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), 0))
+        .collect();
+    for c in changes {
+        *counts.entry(c.kind.as_str().to_string()).or_default() += 1;
+    }
+    Summary {
+        n_old_articles,
+        n_new_articles,
+        counts,
+        differs: changes.iter().any(|c| c.kind != ChangeKind::Unchanged),
+        fallback: None,
+    }
 }
 
 /// Checks the reconstruction invariant of every change against the two sources; returns

@@ -256,6 +256,32 @@ pub struct WordDiff {
 }
 
 impl WordDiff {
+    /// Appends `text` of `n` words, a piece of op `from`, as an op of kind `op` (joined to
+    /// the last op when it is of the same kind and marks).
+    fn push_piece(&mut self, from: &InlineOp, op: Op, text: &str, n: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let layout = from.layout || (from.op == Op::Equal && text.trim().is_empty());
+        let consequential = from.consequential;
+        if let Some(last) = self.ops.last_mut() {
+            if last.op == op && last.layout == layout && last.consequential == consequential {
+                last.text.push_str(text);
+                if let Some(w) = self.words.last_mut() {
+                    *w += n;
+                }
+                return;
+            }
+        }
+        self.ops.push(InlineOp {
+            op,
+            text: text.to_string(),
+            layout,
+            consequential,
+        });
+        self.words.push(n);
+    }
+
     fn push(&mut self, op: Op, text: &str, words: usize, layout: bool) {
         if text.is_empty() {
             return;
@@ -290,7 +316,7 @@ impl WordDiff {
 fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, toks: &[Token], src: &'a str) -> Vec<u32> {
     toks.iter()
         .map(|t| {
-            // Past 2³² distinct words ids repeat; diff_sides then finds the collision.
+            // Past 2³² distinct words ids repeat; diff_token_ranges then finds the collision.
             let next = ids.len() as u32;
             *ids.entry(&src[t.start()..t.end()]).or_insert(next)
         })
@@ -498,7 +524,7 @@ fn lower_into(w: &str, buf: &mut [u8]) -> Option<usize> {
 }
 
 /// One side of a word diff: a byte range of a source with its tokens and their ids.
-pub(crate) struct Side<'s> {
+pub(crate) struct TokenRange<'s> {
     /// The whole source.
     pub src: &'s str,
     /// The range being compared.
@@ -509,7 +535,7 @@ pub(crate) struct Side<'s> {
     pub ids: &'s [u32],
 }
 
-impl Side<'_> {
+impl TokenRange<'_> {
     /// Where the white space before token `k` starts.
     fn ws_start(&self, k: usize) -> usize {
         match k.checked_sub(1) {
@@ -554,21 +580,21 @@ pub fn diff_words(old: &str, new: &str, deadline: Option<Instant>) -> WordDiff {
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let oi = intern(&mut ids, &ot, old);
     let ni = intern(&mut ids, &nt, new);
-    let o = Side {
+    let o = TokenRange {
         src: old,
         span: 0..old.len(),
         toks: &ot,
         ids: &oi,
     };
-    let n = Side {
+    let n = TokenRange {
         src: new,
         span: 0..new.len(),
         toks: &nt,
         ids: &ni,
     };
-    // Interned ids are exact, so the check in diff_sides cannot fail; if it did, the whole
+    // Interned ids are exact, so the check in diff_token_ranges cannot fail; if it did, the whole
     // texts as one replacement would still be a correct (coarse) diff.
-    diff_sides(&o, &n, deadline).unwrap_or_else(|_| {
+    diff_token_ranges(&o, &n, deadline).unwrap_or_else(|_| {
         let mut d = WordDiff::default();
         d.push(Op::Delete, old, ot.len(), false);
         d.push(Op::Insert, new, nt.len(), false);
@@ -582,7 +608,7 @@ const MIN_CLAUSE: usize = 6;
 /// Clauses of one side for [`anchored_ops`]: the token index where each clause ends (at
 /// a full stop, semicolon or colon after at least [`MIN_CLAUSE`] tokens, or at the end) and
 /// a hash of its token ids.
-fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
+fn clauses(side: &TokenRange) -> (Vec<usize>, Vec<u64>) {
     let b = side.src.as_bytes();
     let (mut ends, mut hashes) = (Vec::new(), Vec::new());
     let (mut h, mut from) = (0u64, 0);
@@ -606,16 +632,16 @@ fn clauses(side: &Side) -> (Vec<usize>, Vec<u64>) {
 }
 
 /// One step of a token diff: its kind and the token ranges it covers on each side.
-type Step = (DiffTag, std::ops::Range<usize>, std::ops::Range<usize>);
+type TokenStep = (DiffTag, std::ops::Range<usize>, std::ops::Range<usize>);
 
 /// The token diff of two sides, anchored on identical clauses as `git diff --word-diff`
 /// is on identical lines: clauses are diffed first, then words only inside the runs of
 /// clauses that differ. Unchanged sentences thus cost one comparison each rather than a
 /// pass of the word diff. Equal clauses are matched by hash; their tokens are still checked
 /// by the caller.
-fn anchored_ops(o: &Side, n: &Side, deadline: Option<Instant>) -> Vec<Step> {
+fn anchored_ops(o: &TokenRange, n: &TokenRange, deadline: Option<Instant>) -> Vec<TokenStep> {
     // The word diff of tokens `a` against tokens `b`, in token indexes of the two sides.
-    let words = |out: &mut Vec<Step>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
+    let words = |out: &mut Vec<TokenStep>, a: std::ops::Range<usize>, b: std::ops::Range<usize>| {
         token_diff(
             out,
             &o.ids[a.clone()],
@@ -654,14 +680,14 @@ const FILTER_SHORTER: usize = 16;
 const FILTER_TOTAL: usize = 128;
 
 /// The word diff of token ids `a` against `b` (a longest common subsequence, see
-/// [`common_runs`]), appended to `out` as steps in indexes shifted by `da` and `db`. A token
+/// [`lcs_runs`]), appended to `out` as steps in indexes shifted by `da` and `db`. A token
 /// whose id the other side lacks can be in no common subsequence, so tokens found absent
 /// (see [`kept`]) are left out before the diff and come back as deletions and insertions
 /// between the matches; the longest common subsequence, and so the number of changed
 /// tokens, is the same, and the diff's work, which grows with the length, shrinks where an
 /// edit inserted or rewrote whole sentences.
 fn token_diff(
-    out: &mut Vec<Step>,
+    out: &mut Vec<TokenStep>,
     a: &[u32],
     b: &[u32],
     da: usize,
@@ -670,7 +696,7 @@ fn token_diff(
 ) {
     // Unmatched tokens between the last match and `(x, y)` as one step, then the match.
     let mut at = (0, 0);
-    let mut matched = |out: &mut Vec<Step>, (x, y): (usize, usize), len: usize| {
+    let mut matched = |out: &mut Vec<TokenStep>, (x, y): (usize, usize), len: usize| {
         let (i, j) = at;
         let tag = match (x > i, y > j) {
             (true, true) => Some(DiffTag::Replace),
@@ -699,11 +725,11 @@ fn token_diff(
         kept(a, b)
     };
     match keep {
-        None => common_runs(a, b, deadline, |x, y, len| matched(out, (x, y), len)),
+        None => lcs_runs(a, b, deadline, |x, y, len| matched(out, (x, y), len)),
         Some((keep_a, keep_b)) => {
             let fa: Vec<u32> = keep_a.iter().map(|&i| a[i]).collect();
             let fb: Vec<u32> = keep_b.iter().map(|&j| b[j]).collect();
-            common_runs(&fa, &fb, deadline, |x, y, len| {
+            lcs_runs(&fa, &fb, deadline, |x, y, len| {
                 for (&i, &j) in keep_a[x..x + len].iter().zip(&keep_b[y..y + len]) {
                     matched(out, (i, j), 1);
                 }
@@ -737,7 +763,7 @@ fn kept(a: &[u32], b: &[u32]) -> Option<(Vec<usize>, Vec<usize>)> {
 /// `a` and `b` (`a[x..x + len] == b[y..y + len]`), in order: by the bit-parallel table of
 /// [`lcs`] when it is small, else by `similar`'s Myers diff (bounded by `deadline`). Word
 /// diffs run on token ids, the alignment of articles on their content hashes.
-pub(crate) fn common_runs<T: Ord + Copy + std::hash::Hash>(
+pub(crate) fn lcs_runs<T: Ord + Copy + std::hash::Hash>(
     a: &[T],
     b: &[T],
     deadline: Option<Instant>,
@@ -753,7 +779,7 @@ pub(crate) fn common_runs<T: Ord + Copy + std::hash::Hash>(
     }
 }
 
-/// The ops of a longest common subsequence of `a` and `b` from [`lcs::common_runs`] (after
+/// The ops of a longest common subsequence of `a` and `b` from [`lcs::bit_parallel_runs`] (after
 /// the common prefix and suffix), compacted by `similar` as its own diffs are: changes
 /// slide to join their neighbours, and otherwise down, so that an inserted clause that
 /// ends like the one before it ("…Party, Mindful of …,") shows after that one's comma.
@@ -767,7 +793,7 @@ fn lcs_ops<T: Ord + Copy>(a: &[T], b: &[T]) -> Option<Vec<similar::DiffOp>> {
     if pre > 0 {
         runs.push((0, 0, pre));
     }
-    let fits = lcs::common_runs(
+    let fits = lcs::bit_parallel_runs(
         &a[pre..a.len() - suf],
         &b[pre..b.len() - suf],
         |x, y, len| runs.push((x + pre, y + pre, len)),
@@ -803,9 +829,9 @@ pub(crate) struct Collision;
 
 /// Diffs two tokenized sides; see [`diff_words`]. Fails on a hash collision (two different
 /// texts with the same id), for the caller to diff the texts with exact ids instead.
-pub(crate) fn diff_sides(
-    o: &Side,
-    n: &Side,
+pub(crate) fn diff_token_ranges(
+    o: &TokenRange,
+    n: &TokenRange,
     deadline: Option<Instant>,
 ) -> Result<WordDiff, Collision> {
     // A short diff is bounded anyway (Myers is at worst quadratic in its length): only the
@@ -864,11 +890,11 @@ pub(crate) fn count_words(s: &str) -> usize {
 pub(crate) const SCAN_UP_TO: usize = 256;
 
 /// The ops of the sub-ranges `old` and `new` cut out of `ops` (with `words`, their word
-/// counts, or empty when unknown), the ops of two enclosing texts that start at `old_start`
-/// and `new_start` (all offsets in the two sources). Every byte of `old` comes out once as
-/// equal or delete and every byte of `new` once as equal or insert, in order, so the result
-/// rebuilds both ranges exactly. Equal text that lies in only one range becomes a delete or
-/// insert (layout when it is white space). Linear in `ops`.
+/// counts, or empty when unknown), the ops of two enclosing texts that start at
+/// `starts = (old_start, new_start)` (all offsets in the two sources). Every byte of `old`
+/// comes out once as equal or delete and every byte of `new` once as equal or insert, in
+/// order, so the result rebuilds both ranges exactly. Equal text that lies in only one range
+/// becomes a delete or insert (layout when it is white space). Linear in `ops`.
 ///
 /// `tokens_in(old, range)` may give the number of tokens of a byte range of the old
 /// (`old` true) or new source, when no token straddles its ends; pieces are otherwise
@@ -876,39 +902,15 @@ pub(crate) const SCAN_UP_TO: usize = 256;
 pub(crate) fn cut(
     ops: &[InlineOp],
     words: &[usize],
-    old_start: usize,
-    new_start: usize,
+    starts: (usize, usize),
     old: std::ops::Range<usize>,
     new: std::ops::Range<usize>,
     tokens_in: &dyn Fn(bool, std::ops::Range<usize>) -> Option<usize>,
 ) -> WordDiff {
     let mut out = WordDiff::default();
-    let emit = |out: &mut WordDiff, from: &InlineOp, op: Op, text: &str, n: usize| {
-        if text.is_empty() {
-            return;
-        }
-        let layout = from.layout || (from.op == Op::Equal && text.trim().is_empty());
-        let consequential = from.consequential;
-        if let Some(last) = out.ops.last_mut() {
-            if last.op == op && last.layout == layout && last.consequential == consequential {
-                last.text.push_str(text);
-                if let Some(w) = out.words.last_mut() {
-                    *w += n;
-                }
-                return;
-            }
-        }
-        out.ops.push(InlineOp {
-            op,
-            text: text.to_string(),
-            layout,
-            consequential,
-        });
-        out.words.push(n);
-    };
+    let known = words.len() == ops.len();
     // Words in `text`, a piece of op `k` that starts at `at` in the old source (`old_side`)
     // or the new: the op's own count when the piece is all of it, else the tokens there.
-    let known = words.len() == ops.len();
     let count = |k: usize, text: &str, old_side: bool, at: usize| {
         if known && text.len() == ops[k].text.len() {
             words[k]
@@ -916,13 +918,7 @@ pub(crate) fn cut(
             tokens_in(old_side, at..at + text.len()).unwrap_or_else(|| count_words(text))
         }
     };
-    // The part of [at, at + len) inside `r`, relative to `at`.
-    let clip = |r: &std::ops::Range<usize>, at: usize, len: usize| {
-        let s = r.start.clamp(at, at + len) - at;
-        let e = r.end.clamp(at, at + len) - at;
-        s..e.max(s)
-    };
-    let (mut po, mut pn) = (old_start, new_start);
+    let (mut po, mut pn) = starts;
     for (k, o) in ops.iter().enumerate() {
         let len = o.text.len();
         match o.op {
@@ -936,38 +932,21 @@ pub(crate) fn cut(
                 };
                 let r = clip(range, *at, len);
                 let piece = &o.text[r.clone()];
-                emit(
-                    &mut out,
-                    o,
-                    o.op,
-                    piece,
-                    count(k, piece, old_side, *at + r.start),
-                );
+                out.push_piece(o, o.op, piece, count(k, piece, old_side, *at + r.start));
                 *at += len;
             }
             Op::Equal => {
                 let (ro, rn) = (clip(&old, po, len), clip(&new, pn, len));
-                let mut cuts = [0, ro.start, ro.end, rn.start, rn.end, len];
-                cuts.sort_unstable();
-                for w in cuts.windows(2) {
-                    let (a, b) = (w[0], w[1]);
-                    if a == b {
-                        continue;
-                    }
-                    let op = match (ro.contains(&a), rn.contains(&a)) {
-                        (true, true) => Op::Equal,
-                        (true, false) => Op::Delete,
-                        (false, true) => Op::Insert,
-                        (false, false) => continue,
-                    };
-                    let piece = &o.text[a..b];
+                for (op, piece) in equal_pieces(&o.text, ro, rn) {
                     // Equal text lies at the same offset in the op on both sides.
                     let (old_side, at) = if op == Op::Insert {
                         (false, pn)
                     } else {
                         (true, po)
                     };
-                    emit(&mut out, o, op, piece, count(k, piece, old_side, at + a));
+                    let offset = piece.start;
+                    let text = &o.text[piece];
+                    out.push_piece(o, op, text, count(k, text, old_side, at + offset));
                 }
                 po += len;
                 pn += len;
@@ -978,6 +957,35 @@ pub(crate) fn cut(
         }
     }
     out
+}
+
+/// The part of `[at, at + len)` inside `r`, relative to `at`.
+fn clip(r: &std::ops::Range<usize>, at: usize, len: usize) -> std::ops::Range<usize> {
+    let s = r.start.clamp(at, at + len) - at;
+    let e = r.end.clamp(at, at + len) - at;
+    s..e.max(s)
+}
+
+/// The pieces of an equal op of `text` whose parts `ro` and `rn` (relative to the op) lie
+/// inside the old and the new range: equal where both do, delete or insert where one does.
+fn equal_pieces(
+    text: &str,
+    ro: std::ops::Range<usize>,
+    rn: std::ops::Range<usize>,
+) -> impl Iterator<Item = (Op, std::ops::Range<usize>)> {
+    let mut cuts = [0, ro.start, ro.end, rn.start, rn.end, text.len()];
+    cuts.sort_unstable();
+    (0..cuts.len() - 1).filter_map(move |w| {
+        let (a, b) = (cuts[w], cuts[w + 1]);
+        let op = match (ro.contains(&a), rn.contains(&a)) {
+            _ if a == b => return None,
+            (true, true) => Op::Equal,
+            (true, false) => Op::Delete,
+            (false, true) => Op::Insert,
+            (false, false) => return None,
+        };
+        Some((op, a..b))
+    })
 }
 
 /// The ops of two identical texts: one equal op (none for empty text).
@@ -1143,15 +1151,15 @@ mod tests {
                     let r_old = os[i]..os[(i + len).min(os.len() - 1)];
                     let j = i.min(ns.len() - 2);
                     let r_new = ns[j]..ns[(j + len).min(ns.len() - 1)];
-                    let by_tokens = cut(&d.ops, &d.words, 0, 0, r_old.clone(), r_new.clone(), &|old, r| {
+                    let by_tokens = cut(&d.ops, &d.words, (0, 0), r_old.clone(), r_new.clone(), &|old, r| {
                         if old { &ot } else { &nt }.range(r).map(|t| t.len())
                     });
                     // The words of the source text at the place the cut names: wrong for a
                     // piece whose place is wrong.
-                    let by_place = cut(&d.ops, &d.words, 0, 0, r_old.clone(), r_new.clone(), &|old, r| {
+                    let by_place = cut(&d.ops, &d.words, (0, 0), r_old.clone(), r_new.clone(), &|old, r| {
                         if old { o.get(r) } else { n.get(r) }.map(count_words)
                     });
-                    let by_scan = cut(&d.ops, &d.words, 0, 0, r_old, r_new, &|_, _| None);
+                    let by_scan = cut(&d.ops, &d.words, (0, 0), r_old, r_new, &|_, _| None);
                     prop_assert_eq!(&by_tokens.words, &by_scan.words);
                     prop_assert_eq!(&by_place.words, &by_scan.words);
                     prop_assert_eq!(by_tokens.ops, by_scan.ops);

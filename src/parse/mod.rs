@@ -42,7 +42,7 @@ pub struct Parse {
 
 /// One top-level piece of the document before nesting.
 #[derive(Clone, Debug)]
-enum Unit {
+enum Block {
     Title,
     Preamble,
     Division {
@@ -99,12 +99,35 @@ pub fn parse_owned(source: String) -> Parse {
     }
 }
 
-/// The tree and diagnostics of `src`.
+/// The tree and diagnostics of `src`: the steps of the module documentation in turn.
 pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     let lines = lines::split_lines(src);
     let index = LineIndex::from_line_starts(src, lines.iter().map(|l| l.start));
+    let (cands, div_cands) = candidates(&lines);
+    let articles = article_headings(&lines, &cands);
+    let divisions = divisions(&lines, div_cands, &articles);
+    let conclusion = final_clauses_start(&lines, &articles);
+    let annexes = match conclusion.or(articles.last().map(|a| a.body_first)) {
+        Some(from) => annexes(&lines, from),
+        None => Vec::new(),
+    };
+    let mut blocks = front_matter(&lines, &articles, &divisions, conclusion, &annexes);
+    blocks.extend(body_blocks(&articles, divisions, conclusion, annexes));
+    let mut root = nest(src, &lines, &blocks, &articles);
+    let mut used = Ids::default();
+    // One eId per node: room for all of them at once rather than growing by rehashing.
+    used.used.reserve(root.walk().count());
+    assign(&mut root.children, root.kind, "", &mut used, &index, src);
+    root.id = "doc".into();
+    root.line = 1;
+    let diagnostics = diagnose(&root, src, &index);
+    (root, diagnostics)
+}
 
-    // 2. Candidates.
+/// Step 2: the lines that may be article headings, and those that may be division headings.
+fn candidates<'a>(
+    lines: &[Line<'a>],
+) -> (Vec<Candidate<'a>>, Vec<(usize, rules::DivisionHead<'a>)>) {
     let mut cands: Vec<Candidate> = Vec::new();
     let mut div_cands = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -125,14 +148,18 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
             }
         }
     }
+    (cands, div_cands)
+}
 
-    // 3. Articles.
-    let chosen = select::choose(&lines, &cands);
+/// Step 3: the article headings chosen among the candidates, with their captions found by
+/// the document's caption layout.
+fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
+    let chosen = select::choose(lines, cands);
     let bare = chosen
         .iter()
         .filter(|&&k| cands[k].head.rest_kind == rules::Rest::Empty)
         .map(|&k| cands[k].line);
-    let layout = select::caption_layout(&lines, bare);
+    let layout = select::caption_layout(lines, bare);
     let mut articles: Vec<ArticleAt> = Vec::with_capacity(chosen.len());
     let mut taken: HashSet<usize> = HashSet::default();
     for &k in &chosen {
@@ -147,13 +174,13 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         if c.head.rest_kind == rules::Rest::Empty {
             match layout {
                 CaptionLayout::After => {
-                    if let Some(j) = select::caption_after(&lines, c.line) {
+                    if let Some(j) = select::caption_after(lines, c.line) {
                         a.caption = Some(lines[j].trimmed().to_string());
                         a.body_first = j + 1;
                     }
                 }
                 CaptionLayout::Before => {
-                    if let Some(j) = select::caption_before(&lines, c.line) {
+                    if let Some(j) = select::caption_before(lines, c.line) {
                         let prev_end = articles.last().map_or(0, |p: &ArticleAt| p.body_first);
                         if j >= prev_end && !taken.contains(&j) {
                             a.caption = Some(lines[j].trimmed().to_string());
@@ -166,30 +193,33 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         taken.insert(a.first);
         articles.push(a);
     }
+    articles
+}
 
-    // 4. Divisions: stand-alone lines that are not inside a sentence.
+/// Step 4a: the division headings taken: stand-alone lines that are not inside a sentence
+/// nor part of an article heading, with a caption on the next line when they have none.
+fn divisions(
+    lines: &[Line],
+    div_cands: Vec<(usize, rules::DivisionHead)>,
+    articles: &[ArticleAt],
+) -> Vec<(usize, Block)> {
     let article_lines: HashSet<usize> = articles
         .iter()
         .flat_map(|a| a.first..a.body_first)
         .collect();
-    let mut divisions: Vec<(usize, Unit)> = Vec::new();
+    let mut divisions = Vec::new();
     for (i, d) in div_cands {
-        if article_lines.contains(&i) {
-            continue;
-        }
-        if matches!(d.rest_kind, rules::Rest::Sentence | rules::Rest::DotOnly) {
-            continue;
-        }
-        if matches!(select::above(&lines, i), select::Above::MidSentence) {
-            continue;
-        }
-        if lines::longer_than(lines[i].trimmed(), 200) {
+        if article_lines.contains(&i)
+            || matches!(d.rest_kind, rules::Rest::Sentence | rules::Rest::DotOnly)
+            || matches!(select::above(lines, i), select::Above::MidSentence)
+            || lines::longer_than(lines[i].trimmed(), 200)
+        {
             continue;
         }
         let mut caption = d.caption.map(str::to_string);
         let mut head_end = i + 1;
         if caption.is_none() {
-            if let Some(j) = select::caption_after(&lines, i) {
+            if let Some(j) = select::caption_after(lines, i) {
                 if !article_lines.contains(&j) && j == i + 1 {
                     caption = Some(lines[j].trimmed().to_string());
                     head_end = j + 1;
@@ -198,7 +228,7 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         }
         divisions.push((
             i,
-            Unit::Division {
+            Block::Division {
                 kind: d.kind,
                 label: d.label.to_string(),
                 number: d.number,
@@ -207,170 +237,188 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
             },
         ));
     }
+    divisions
+}
 
-    // Final clauses: the first set phrase ("IN WITNESS WHEREOF", "Done at") after which the
-    // article numbering does not simply go on; articles after it belong to annexed texts.
-    let mut conclusion = None;
-    if let Some(first) = articles.first().map(|a| a.body_first) {
-        for i in first..lines.len() {
-            let t = lines[i].trimmed();
-            if !t.starts_with(char::is_uppercase) || !rules::is_conclusion_start(t) {
-                continue;
-            }
-            let next = articles.partition_point(|a| a.first <= i);
-            let goes_on = match (
-                next.checked_sub(1).map(|p| &articles[p]),
-                articles.get(next),
-            ) {
-                (Some(p), Some(n)) => p.number.is_followed_by(&n.number),
-                _ => false,
-            };
-            if !goes_on {
-                conclusion = Some(i);
-                break;
-            }
+/// Step 4b: the line where the final clauses start: the first set phrase ("IN WITNESS
+/// WHEREOF", "Done at") after which the article numbering does not simply go on; articles
+/// after it belong to annexed texts.
+fn final_clauses_start(lines: &[Line], articles: &[ArticleAt]) -> Option<usize> {
+    let first = articles.first()?.body_first;
+    (first..lines.len()).find(|&i| {
+        let t = lines[i].trimmed();
+        if !t.starts_with(char::is_uppercase) || !rules::is_conclusion_start(t) {
+            return false;
+        }
+        let next = articles.partition_point(|a| a.first <= i);
+        let goes_on = match (
+            next.checked_sub(1).map(|p| &articles[p]),
+            articles.get(next),
+        ) {
+            (Some(p), Some(n)) => p.number.is_followed_by(&n.number),
+            _ => false,
+        };
+        !goes_on
+    })
+}
+
+/// Step 4c: stand-alone annex headings from line `from` on (the final clauses, or the last
+/// article).
+fn annexes(lines: &[Line], from: usize) -> Vec<(usize, Block)> {
+    let mut annexes = Vec::new();
+    for i in from..lines.len() {
+        if select::above(lines, i) != select::Above::Blank {
+            continue;
+        }
+        if let Some((label, number)) = rules::annex_head(lines[i].trimmed()) {
+            let rest = lines[i].trimmed()[label.len()..].trim_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '–' | '-' | '—' | '.')
+            });
+            annexes.push((
+                i,
+                Block::Annex {
+                    label: label.to_string(),
+                    number,
+                    caption: (!rest.is_empty()).then(|| rest.to_string()),
+                },
+            ));
         }
     }
-    let last_article_line = articles.last().map(|a| a.body_first);
-    // Annexes: stand-alone annex headings after the final clauses (or the last article).
-    let mut annexes: Vec<(usize, Unit)> = Vec::new();
-    if let Some(from) = conclusion.or(last_article_line) {
-        for i in from..lines.len() {
-            if select::above(&lines, i) != select::Above::Blank {
-                continue;
-            }
-            if let Some((label, number)) = rules::annex_head(lines[i].trimmed()) {
-                let rest = lines[i].trimmed()[label.len()..].trim_matches(|c: char| {
-                    c.is_whitespace() || matches!(c, ':' | '–' | '-' | '—' | '.')
-                });
-                annexes.push((
-                    i,
-                    Unit::Annex {
-                        label: label.to_string(),
-                        number,
-                        caption: (!rest.is_empty()).then(|| rest.to_string()),
-                    },
-                ));
-            }
-        }
-    }
+    annexes
+}
+
+/// The articles, divisions, final clauses and annexes in line order; articles and divisions
+/// inside the back matter (after the final clauses or the first annex) are left to it.
+fn body_blocks(
+    articles: &[ArticleAt],
+    divisions: Vec<(usize, Block)>,
+    conclusion: Option<usize>,
+    annexes: Vec<(usize, Block)>,
+) -> Vec<(usize, Block)> {
     let back_start = annexes
         .first()
         .map(|a| a.0)
         .into_iter()
         .chain(conclusion)
         .min();
+    let in_body = |line: usize| back_start.is_none_or(|b| line < b);
+    let mut blocks: Vec<(usize, Block)> = articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| in_body(a.first))
+        .map(|(k, a)| (a.first, Block::Article(k)))
+        .collect();
+    blocks.extend(divisions.into_iter().filter(|d| in_body(d.0)));
+    blocks.extend(conclusion.map(|c| (c, Block::Conclusion)));
+    blocks.extend(annexes);
+    blocks.sort_by_key(|u| u.0);
+    blocks
+}
 
-    // Units in order.
-    let mut units: Vec<(usize, Unit)> = Vec::new();
-    for (k, a) in articles.iter().enumerate() {
-        if back_start.is_some_and(|b| a.first >= b) {
-            continue;
-        }
-        units.push((a.first, Unit::Article(k)));
+/// Step 5: the title and preamble before the first block of the body (a text without
+/// articles keeps what follows its title as unparsed).
+fn front_matter(
+    lines: &[Line],
+    articles: &[ArticleAt],
+    divisions: &[(usize, Block)],
+    conclusion: Option<usize>,
+    annexes: &[(usize, Block)],
+) -> Vec<(usize, Block)> {
+    let back_start = annexes
+        .first()
+        .map(|a| a.0)
+        .into_iter()
+        .chain(conclusion)
+        .min();
+    let in_body = |line: usize| back_start.is_none_or(|b| line < b);
+    let body_start = articles
+        .iter()
+        .map(|a| a.first)
+        .filter(|&l| in_body(l))
+        .chain(divisions.iter().map(|d| d.0).filter(|&l| in_body(l)))
+        .chain(conclusion)
+        .chain(annexes.iter().map(|a| a.0))
+        .min()
+        .unwrap_or(lines.len());
+    let mut front = Vec::new();
+    let Some(ft) = (0..body_start).find(|&i| !lines[i].is_blank()) else {
+        return front;
+    };
+    let block_end = (ft..body_start)
+        .find(|&i| lines[i].is_blank())
+        .unwrap_or(body_start);
+    let block: Vec<&str> = (ft..block_end).map(|i| lines[i].trimmed()).collect();
+    let title_like = block.len() <= 6
+        && block.iter().all(|l| !lines::longer_than(l, 300))
+        && !block
+            .iter()
+            .any(|l| rules::is_formula(l) || rules::is_preamble_heading(l))
+        && !block.last().is_some_and(|l| l.ends_with([',', ';', ':']));
+    let mut pre_start = ft;
+    if title_like && (block_end < body_start || articles.is_empty()) {
+        front.push((ft, Block::Title));
+        pre_start = title_end(lines, block_end, body_start);
     }
-    for (i, d) in divisions {
-        if back_start.is_some_and(|b| i >= b) {
-            continue;
-        }
-        units.push((i, d));
+    if pre_start < body_start {
+        let kind = if articles.is_empty() {
+            Block::Unparsed
+        } else {
+            Block::Preamble
+        };
+        front.push((pre_start, kind));
     }
-    if let Some(c) = conclusion {
-        units.push((c, Unit::Conclusion));
-    }
-    units.extend(annexes);
-    units.sort_by_key(|u| u.0);
+    front
+}
 
-    // 5. Front matter: title and preamble.
-    let body_start = units.first().map_or(lines.len(), |u| u.0);
-    let mut front: Vec<(usize, Unit)> = Vec::new();
-    let first_text = (0..body_start).find(|&i| !lines[i].is_blank());
-    if let Some(ft) = first_text {
-        let block_end = (ft..body_start)
+/// Where a title whose first block ends at `block_end` ends: a title may run over several
+/// short blocks written in capitals.
+fn title_end(lines: &[Line], block_end: usize, body_start: usize) -> usize {
+    let mut end = block_end;
+    loop {
+        let Some(next) = (end..body_start).find(|&i| !lines[i].is_blank()) else {
+            return body_start;
+        };
+        let next_end = (next..body_start)
             .find(|&i| lines[i].is_blank())
             .unwrap_or(body_start);
-        let block: Vec<&str> = (ft..block_end).map(|i| lines[i].trimmed()).collect();
-        let title_like = block.len() <= 6
-            && block.iter().all(|l| !lines::longer_than(l, 300))
-            && !block
-                .iter()
-                .any(|l| rules::is_formula(l) || rules::is_preamble_heading(l))
-            && !block.last().is_some_and(|l| l.ends_with([',', ';', ':']));
-        let mut pre_start = ft;
-        if title_like && (block_end < body_start || articles.is_empty()) {
-            front.push((ft, Unit::Title));
-            // A title may run over several short blocks written in capitals.
-            let mut end = block_end;
-            loop {
-                let Some(next) = (end..body_start).find(|&i| !lines[i].is_blank()) else {
-                    end = body_start;
-                    break;
-                };
-                let next_end = (next..body_start)
-                    .find(|&i| lines[i].is_blank())
-                    .unwrap_or(body_start);
-                let capitals = (next..next_end).all(|i| {
-                    let t = lines[i].trimmed();
-                    !t.ends_with([',', ';', ':'])
-                        && !rules::is_preamble_heading(t)
-                        && t.chars().any(char::is_alphabetic)
-                        && !t.chars().any(char::is_lowercase)
-                });
-                if next_end - next > 3 || next_end == body_start || !capitals {
-                    end = next;
-                    break;
-                }
-                end = next_end;
-            }
-            pre_start = end;
+        let capitals = (next..next_end).all(|i| {
+            let t = lines[i].trimmed();
+            !t.ends_with([',', ';', ':'])
+                && !rules::is_preamble_heading(t)
+                && t.chars().any(char::is_alphabetic)
+                && !t.chars().any(char::is_lowercase)
+        });
+        if next_end - next > 3 || next_end == body_start || !capitals {
+            return next;
         }
-        if pre_start < body_start {
-            if articles.is_empty() {
-                front.push((pre_start, Unit::Unparsed));
-            } else {
-                front.push((pre_start, Unit::Preamble));
-            }
-        }
+        end = next_end;
     }
-    front.append(&mut units);
-    let units = front;
+}
 
-    // 6. Build the tree.
+/// Step 6: the tree of the blocks: divisions hold what follows them up to the next division
+/// of the same or a higher rank; the root's children tile the whole text.
+fn nest(src: &str, lines: &[Line], blocks: &[(usize, Block)], articles: &[ArticleAt]) -> Node {
     let mut root = Node::leaf(NodeKind::Document, Span::new(0, src.len()), 1);
-    let starts: Vec<usize> = units
+    let starts: Vec<usize> = blocks
         .iter()
         .enumerate()
         .map(|(k, u)| if k == 0 { 0 } else { lines[u.0].start })
         .collect();
     let mut stack: Vec<Node> = Vec::new();
-    let close_to = |stack: &mut Vec<Node>, root: &mut Node, rank: u8, at: usize| {
-        while let Some(top) = stack.last() {
-            if rank != 0 && top.kind.division_rank() < rank {
-                break;
-            }
-            let mut top = stack.pop().expect("non-empty stack");
-            top.span.end = at;
-            finish_division(&mut top);
-            match stack.last_mut() {
-                Some(parent) => parent.children.push(top),
-                None => root.children.push(top),
-            }
-        }
-    };
-    for (k, (line, unit)) in units.iter().enumerate() {
+    for (k, (line, block)) in blocks.iter().enumerate() {
         let start = starts[k];
         let end = starts.get(k + 1).copied().unwrap_or(src.len());
         let span = Span::new(start, end);
-        let node = match unit {
-            Unit::Division {
+        let node = match block {
+            Block::Division {
                 kind,
                 label,
                 number,
                 caption,
                 head_end,
             } => {
-                close_to(&mut stack, &mut root, kind.division_rank(), start);
-                let mut n = Node::leaf(*kind, Span::new(start, end), 0);
+                close_divisions(&mut stack, &mut root, kind.division_rank(), start);
+                let mut n = Node::leaf(*kind, span, 0);
                 n.number = Some(number.text.clone());
                 n.label = Some(label.clone());
                 n.heading = caption.clone();
@@ -383,18 +431,18 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
                 stack.push(n);
                 continue;
             }
-            Unit::Conclusion | Unit::Annex { .. } => {
-                close_to(&mut stack, &mut root, 0, start);
-                build_simple(unit, span, &lines, *line)
+            Block::Conclusion | Block::Annex { .. } => {
+                close_divisions(&mut stack, &mut root, 0, start);
+                build_simple(block, span, lines, *line)
             }
-            Unit::Article(a) => build_article(&articles[*a], span, &lines, &units, k),
-            Unit::Preamble => build_preamble(
+            Block::Article(a) => build_article(&articles[*a], span, lines, blocks, k),
+            Block::Preamble => build_preamble(
                 span,
-                &lines,
+                lines,
                 *line,
-                units.get(k + 1).map_or(lines.len(), |u| u.0),
+                blocks.get(k + 1).map_or(lines.len(), |u| u.0),
             ),
-            Unit::Title | Unit::Unparsed => build_simple(unit, span, &lines, *line),
+            Block::Title | Block::Unparsed => build_simple(block, span, lines, *line),
         };
         match stack.last_mut() {
             Some(parent) => {
@@ -404,22 +452,29 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
             None => root.children.push(node),
         }
     }
-    close_to(&mut stack, &mut root, 0, src.len());
+    close_divisions(&mut stack, &mut root, 0, src.len());
     if root.children.is_empty() && !src.is_empty() {
         root.children
             .push(Node::leaf(NodeKind::Unparsed, Span::new(0, src.len()), 0));
     }
+    root
+}
 
-    // 7. Ids and lines.
-    let mut used = Ids::default();
-    // One eId per node: room for all of them at once rather than growing by rehashing.
-    used.used.reserve(root.walk().count());
-    assign(&mut root.children, root.kind, "", &mut used, &index, src);
-    root.id = "doc".into();
-    root.line = 1;
-
-    let diagnostics = diagnose(&root, src, &index);
-    (root, diagnostics)
+/// Closes the open divisions of rank `rank` or lower (all of them for rank 0) at byte `at`,
+/// each into its parent.
+fn close_divisions(stack: &mut Vec<Node>, root: &mut Node, rank: u8, at: usize) {
+    while stack
+        .last()
+        .is_some_and(|top| rank == 0 || top.kind.division_rank() >= rank)
+    {
+        let Some(mut top) = stack.pop() else { break };
+        top.span.end = at;
+        finish_division(&mut top);
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(top),
+            None => root.children.push(top),
+        }
+    }
 }
 
 /// Closes a division: its heading leaf ends where its first child starts.
@@ -432,9 +487,9 @@ fn finish_division(n: &mut Node) {
     }
 }
 
-fn build_simple(unit: &Unit, span: Span, lines: &[Line], line: usize) -> Node {
+fn build_simple(unit: &Block, span: Span, lines: &[Line], line: usize) -> Node {
     match unit {
-        Unit::Title => {
+        Block::Title => {
             let mut n = Node::leaf(NodeKind::Title, span, 0);
             let text: Vec<&str> = lines[line..]
                 .iter()
@@ -445,8 +500,8 @@ fn build_simple(unit: &Unit, span: Span, lines: &[Line], line: usize) -> Node {
             n.heading = Some(text.join(" "));
             n
         }
-        Unit::Conclusion => Node::leaf(NodeKind::Conclusion, span, 0),
-        Unit::Annex {
+        Block::Conclusion => Node::leaf(NodeKind::Conclusion, span, 0),
+        Block::Annex {
             label,
             number,
             caption,
@@ -475,14 +530,14 @@ fn build_article(
     a: &ArticleAt,
     span: Span,
     lines: &[Line],
-    units: &[(usize, Unit)],
+    blocks: &[(usize, Block)],
     k: usize,
 ) -> Node {
     let mut n = Node::leaf(NodeKind::Article, span, 0);
     n.number = Some(a.number.text.clone());
     n.label = Some(a.label.clone());
     n.heading = a.caption.clone();
-    let end_line = units.get(k + 1).map_or(lines.len(), |u| u.0);
+    let end_line = blocks.get(k + 1).map_or(lines.len(), |u| u.0);
     // The heading leaf takes the label and caption lines and the blank lines after them.
     let mut body_first = a.body_first.min(end_line);
     while body_first < end_line && lines[body_first].is_blank() {

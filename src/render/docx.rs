@@ -8,7 +8,7 @@
 //! op (line breaks inside an insertion become `w:br`), so the counts can be checked
 //! against the diff.
 
-use super::Version;
+use super::ComparedFile;
 use super::diff::{RenderOptions, display_ops, is_visible, name};
 use crate::diff::{DocDiff, Op};
 use crate::error::{Error, ErrorKind};
@@ -33,7 +33,8 @@ fn xml_escape(s: &str, out: &mut String) {
     }
 }
 
-fn x(s: &str) -> String {
+/// `s` escaped for XML text (see [`xml_escape`]).
+fn xml_escaped(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     xml_escape(s, &mut out);
     out
@@ -121,7 +122,7 @@ impl Body {
                 let _ = write!(
                     self.runs,
                     "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                    x(line)
+                    xml_escaped(line)
                 );
             }
         }
@@ -145,7 +146,7 @@ impl Body {
         let _ = write!(
             self.runs,
             "<w:del {a}><w:r><w:delText xml:space=\"preserve\">{}</w:delText></w:r></w:del>",
-            x(&t)
+            xml_escaped(&t)
         );
         self.del += 1;
     }
@@ -162,7 +163,11 @@ impl Body {
             first = false;
             let line = line.trim_end_matches('\r');
             if !line.is_empty() {
-                let _ = write!(self.runs, "<w:t xml:space=\"preserve\">{}</w:t>", x(line));
+                let _ = write!(
+                    self.runs,
+                    "<w:t xml:space=\"preserve\">{}</w:t>",
+                    xml_escaped(line)
+                );
             }
         }
         self.runs.push_str("</w:r></w:ins>");
@@ -183,7 +188,7 @@ impl Body {
                     self.xml,
                     "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr><w:p><w:r>{}<w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>",
                     if r == 0 { "<w:rPr><w:b/></w:rPr>" } else { "" },
-                    x(cell)
+                    xml_escaped(cell)
                 );
             }
             self.xml.push_str("</w:tr>");
@@ -196,8 +201,8 @@ impl Body {
 /// `w:ins` and `w:del` elements in it.
 fn document_xml(
     d: &DocDiff,
-    old: &Version,
-    new: &Version,
+    old: &ComparedFile,
+    new: &ComparedFile,
     opts: &RenderOptions,
     date: &str,
 ) -> (String, usize, usize) {
@@ -327,8 +332,8 @@ pub struct Docx {
 /// on every tracked change.
 pub fn docx(
     d: &DocDiff,
-    old: &Version,
-    new: &Version,
+    old: &ComparedFile,
+    new: &ComparedFile,
     opts: &RenderOptions,
     date: &str,
 ) -> Result<Docx, Error> {
@@ -342,7 +347,7 @@ pub fn docx(
     let title = format!("Comparison: {} → {}", old.path, new.path);
     let core = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:creator>{AUTHOR}</dc:creator><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created></cp:coreProperties>",
-        x(&title)
+        xml_escaped(&title)
     );
     let parts: [(&str, &str); 7] = [
         ("[Content_Types].xml", CONTENT_TYPES),
@@ -408,6 +413,6 @@ mod tests {
 
     #[test]
     fn control_characters_become_spaces() {
-        assert_eq!(x("a\u{0c}b<&>\u{1}"), "a b&lt;&amp;&gt; ");
+        assert_eq!(xml_escaped("a\u{0c}b<&>\u{1}"), "a b&lt;&amp;&gt; ");
     }
 }

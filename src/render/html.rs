@@ -3,7 +3,7 @@
 //! a small inline script (allowed by hash in the page's Content-Security-Policy, so no
 //! other script can run) adds keyboard navigation. Every piece of document text is escaped.
 
-use super::Version;
+use super::ComparedFile;
 use super::diff::{RenderOptions, display_ops, header, is_visible, name, side_name};
 use crate::diff::{ChangeKind, DocDiff, InlineOp, Op};
 use std::fmt::Write;
@@ -149,7 +149,7 @@ fn ops_html(ops: &[InlineOp], view: View, opts: &RenderOptions, out: &mut String
     }
 }
 
-fn version_block(label: &str, v: &Version, out: &mut String) {
+fn version_block(label: &str, v: &ComparedFile, out: &mut String) {
     let _ = write!(
         out,
         "<div class=\"version\"><div class=\"label\">{label} version</div><strong>{}</strong><br><code>{}</code> · {} bytes<br><code class=\"sha\">SHA-256 {}</code></div>",
@@ -161,7 +161,7 @@ fn version_block(label: &str, v: &Version, out: &mut String) {
 }
 
 /// Renders the HTML report.
-pub fn html(d: &DocDiff, old: &Version, new: &Version, opts: &RenderOptions) -> String {
+pub fn html(d: &DocDiff, old: &ComparedFile, new: &ComparedFile, opts: &RenderOptions) -> String {
     let mut out = String::with_capacity(old.text.len() + new.text.len() * 2 + 16_384);
     let title = format!("Comparison: {} → {}", old.path, new.path);
     let _ = write!(
@@ -346,8 +346,8 @@ fn section(
     d: &DocDiff,
     k: usize,
     visible: bool,
-    old: &Version,
-    new: &Version,
+    old: &ComparedFile,
+    new: &ComparedFile,
     opts: &RenderOptions,
     out: &mut String,
 ) {

@@ -3,12 +3,11 @@
 pub mod diff;
 pub mod docx;
 pub mod html;
-pub mod json;
 pub mod outline;
 
 /// What a report says about one compared version.
 #[derive(Clone, Debug)]
-pub struct Version<'a> {
+pub struct ComparedFile<'a> {
     /// The path as given on the command line.
     pub path: &'a str,
     /// The decoded text.
@@ -19,19 +18,9 @@ pub struct Version<'a> {
     pub title: Option<String>,
 }
 
-impl<'a> Version<'a> {
-    /// Describes a parsed version.
+impl<'a> ComparedFile<'a> {
+    /// Describes a parsed version: its path, text, hash and title.
     pub fn new(path: &'a str, text: &'a str, doc: &crate::tree::Document) -> Self {
-        Self::hashed(path, text, doc, crate::input::sha256_hex(text))
-    }
-
-    /// [`Version::new`] with the text's hex SHA-256 computed beforehand.
-    pub fn hashed(
-        path: &'a str,
-        text: &'a str,
-        doc: &crate::tree::Document,
-        sha256: String,
-    ) -> Self {
         let title = doc
             .root
             .children
@@ -43,10 +32,10 @@ impl<'a> Version<'a> {
                     .collect::<Vec<_>>()
                     .join(" ")
             });
-        Version {
+        ComparedFile {
             path,
             text,
-            sha256,
+            sha256: crate::input::sha256_hex(text),
             title,
         }
     }
