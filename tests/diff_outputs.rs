@@ -122,6 +122,13 @@ fn one_thread_and_several_give_the_same_diff() {
         serde_json::to_string(&d).unwrap()
     };
     let one = json_on(1);
+    // Versions prepared beforehand (as the command line does) give the same diff.
+    let (vo, vn) = (
+        diff::Version::new(po.document.clone()),
+        diff::Version::new(pn.document.clone()),
+    );
+    let prepared = diff::diff_versions(&vo, &vn, &DiffOptions::default());
+    assert_eq!(serde_json::to_string(&prepared).unwrap(), one);
     assert!(
         one.contains("\"renumbered\""),
         "the fixture pair has changes"

@@ -370,13 +370,20 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
             "--format docx writes a binary file; give -o FILE.docx or redirect standard output",
         ));
     }
-    let load = |path: &str| read_input(path, &args.input).map(parse::parse_owned);
+    // Each file is read, hashed, parsed and prepared for the diff on its own, both at once.
+    let load = |path: &str| {
+        let text = read_input(path, &args.input)?;
+        let sha256 = input::sha256_hex(&text);
+        let version = diff::Version::new(parse::parse_owned(text).document);
+        Ok::<_, Error>((version, sha256))
+    };
     let (old, new) = rayon::join(|| load(&args.old), || load(&args.new));
-    let (old, new) = (old?, new?);
+    let ((old, old_sha256), (new, new_sha256)) = (old?, new?);
     let opts = diff::DiffOptions {
         timeout: std::time::Duration::from_secs_f64(args.timeout.min(1e6)),
     };
-    let d = diff::diff(&old.document, &new.document, &opts);
+    let d = diff::diff_versions(&old, &new, &opts);
+    let (old, new) = (old.document(), new.document());
     let ro = render::diff::RenderOptions {
         color: use_color(args.color),
         ignore_renumbering: args.ignore_renumbering,
@@ -384,8 +391,8 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
     let differs = d.changes.iter().any(|c| render::diff::is_visible(c, &ro));
     let output = args.output.as_deref();
     let (old_file, new_file) = (
-        render::ComparedFile::new(&args.old, &old.document.source, &old.document),
-        render::ComparedFile::new(&args.new, &new.document.source, &new.document),
+        render::ComparedFile::with_sha256(&args.old, &old.source, old, old_sha256),
+        render::ComparedFile::with_sha256(&args.new, &new.source, new, new_sha256),
     );
     let report = if args.stat {
         render::diff::stat(&d, &ro)
@@ -393,12 +400,9 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
         match args.format {
             DiffFormat::Term => render::diff::term(&d, &args.old, &args.new, &ro),
             DiffFormat::Md => render::diff::markdown(&d, &args.old, &args.new, &ro),
-            DiffFormat::Unified => render::diff::unified(
-                &old.document.source,
-                &new.document.source,
-                &args.old,
-                &args.new,
-            ),
+            DiffFormat::Unified => {
+                render::diff::unified(&old.source, &new.source, &args.old, &args.new)
+            }
             DiffFormat::Html => render::html::html(&d, &old_file, &new_file, &ro),
             DiffFormat::Docx => {
                 let stamp = render::docx::timestamp();

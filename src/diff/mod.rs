@@ -183,8 +183,8 @@ struct Ctx<'a> {
     old: &'a Document,
     new: &'a Document,
     /// Both sources tokenized and hashed once.
-    old_toks: text::Tokenized,
-    new_toks: text::Tokenized,
+    old_toks: &'a text::Tokenized,
+    new_toks: &'a text::Tokenized,
     deadline: Instant,
     timed_out: AtomicBool,
     /// Old article number → new article number, for matched articles.
@@ -249,7 +249,7 @@ impl Ctx<'_> {
             o.span.start..o.span.end,
             n.span.start..n.span.end,
             &|old, r| {
-                let toks = if old { &self.old_toks } else { &self.new_toks };
+                let toks = if old { self.old_toks } else { self.new_toks };
                 let long = r.len() > text::SCAN_UP_TO;
                 long.then(|| toks.range(r)).flatten().map(|t| t.len())
             },
@@ -475,9 +475,9 @@ impl Ctx<'_> {
     /// The alignment unit of a node of the old or the new version.
     fn unit(&self, x: &Node, new: bool) -> align::Unit {
         if new {
-            unit_of(x, &self.new_toks, &self.new.source)
+            unit_of(x, self.new_toks, &self.new.source)
         } else {
-            unit_of(x, &self.old_toks, &self.old.source)
+            unit_of(x, self.old_toks, &self.old.source)
         }
     }
 
@@ -667,20 +667,79 @@ fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     }
 }
 
-/// Compares two parsed versions of a draft.
+/// A version's text tokenized and hashed, and its articles as alignment units: the part
+/// of a diff that needs one version only.
+struct Prepared {
+    toks: text::Tokenized,
+    units: Vec<align::Unit>,
+}
+
+impl Prepared {
+    fn of(doc: &Document) -> Self {
+        let toks = text::tokenize_hashed(&doc.source);
+        let units = doc
+            .root
+            .articles()
+            .iter()
+            .map(|x| unit_of(x, &toks, &doc.source))
+            .collect();
+        Prepared { toks, units }
+    }
+}
+
+/// A parsed version made ready for [`diff_versions`], so that a caller that loads two
+/// versions can prepare each on the thread that parsed it.
+pub struct Version {
+    document: Document,
+    prepared: Prepared,
+}
+
+impl Version {
+    /// Prepares a parsed document for comparison.
+    pub fn new(document: Document) -> Self {
+        let prepared = Prepared::of(&document);
+        Version { document, prepared }
+    }
+
+    /// The document.
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+}
+
+/// Compares two parsed versions of a draft (each prepared on its own thread).
 pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
+    let (old_prep, new_prep) = rayon::join(|| Prepared::of(old), || Prepared::of(new));
+    compare(old, &old_prep, new, &new_prep, opts)
+}
+
+/// Compares two prepared versions: the same result as [`diff`] of their documents.
+pub fn diff_versions(old: &Version, new: &Version, opts: &DiffOptions) -> DocDiff {
+    compare(
+        &old.document,
+        &old.prepared,
+        &new.document,
+        &new.prepared,
+        opts,
+    )
+}
+
+/// The comparison of two documents with their tokens and article units.
+fn compare(
+    old: &Document,
+    old_prep: &Prepared,
+    new: &Document,
+    new_prep: &Prepared,
+    opts: &DiffOptions,
+) -> DocDiff {
     let deadline = Instant::now() + opts.timeout;
     let (oa, na) = (old.root.articles(), new.root.articles());
-    // Each version's tokens and article units need that version only: both at once.
-    let ((old_toks, old_units), (new_toks, new_units)) =
-        rayon::join(|| tokens_and_units(old, &oa), || tokens_and_units(new, &na));
-    let articles = align::align(&old_units, &new_units, Some(deadline));
-    drop((old_units, new_units));
+    let articles = align::align(&old_prep.units, &new_prep.units, Some(deadline));
     let ctx = Ctx {
         old,
         new,
-        old_toks,
-        new_toks,
+        old_toks: &old_prep.toks,
+        new_toks: &new_prep.toks,
         deadline,
         timed_out: AtomicBool::new(false),
         renumber: renumbering(&articles, &oa, &na),
@@ -699,16 +758,6 @@ pub fn diff(old: &Document, new: &Document, opts: &DiffOptions) -> DocDiff {
         ));
     }
     DocDiff { summary, changes }
-}
-
-/// A version's text tokenized and hashed, and its articles as alignment units.
-fn tokens_and_units(doc: &Document, articles: &[&Node]) -> (text::Tokenized, Vec<align::Unit>) {
-    let toks = text::tokenize_hashed(&doc.source);
-    let units = articles
-        .iter()
-        .map(|x| unit_of(x, &toks, &doc.source))
-        .collect();
-    (toks, units)
 }
 
 /// Old article number → new article number, for the matched articles.

@@ -21,6 +21,17 @@ pub struct ComparedFile<'a> {
 impl<'a> ComparedFile<'a> {
     /// Describes a parsed version: its path, text, hash and title.
     pub fn new(path: &'a str, text: &'a str, doc: &crate::tree::Document) -> Self {
+        Self::with_sha256(path, text, doc, crate::input::sha256_hex(text))
+    }
+
+    /// [`ComparedFile::new`] with the hex SHA-256 of `text` computed beforehand (the CLI
+    /// hashes each file as it reads it).
+    pub fn with_sha256(
+        path: &'a str,
+        text: &'a str,
+        doc: &crate::tree::Document,
+        sha256: String,
+    ) -> Self {
         let title = doc
             .root
             .children
@@ -35,7 +46,7 @@ impl<'a> ComparedFile<'a> {
         ComparedFile {
             path,
             text,
-            sha256: crate::input::sha256_hex(text),
+            sha256,
             title,
         }
     }
