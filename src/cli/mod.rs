@@ -372,9 +372,8 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
     }
     // Each file is read, hashed, parsed and prepared for the diff on its own, both at once.
     let load = |path: &str| {
-        let text = read_input(path, &args.input)?;
-        let sha256 = input::sha256_hex(&text);
-        let version = diff::Version::new(parse::parse_owned(text).document);
+        let version = diff::Version::parse(read_input(path, &args.input)?);
+        let sha256 = input::sha256_hex(&version.document().source);
         Ok::<_, Error>((version, sha256))
     };
     let (old, new) = rayon::join(|| load(&args.old), || load(&args.new));

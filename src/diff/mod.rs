@@ -675,8 +675,13 @@ struct Prepared {
 }
 
 impl Prepared {
+    /// The tokens and units of `doc`.
     fn of(doc: &Document) -> Self {
-        let toks = text::tokenize_hashed(&doc.source);
+        Self::with_tokens(doc, text::tokenize_hashed(&doc.source))
+    }
+
+    /// The units of `doc` from its tokens.
+    fn with_tokens(doc: &Document, toks: text::Tokenized) -> Self {
         let units = doc
             .root
             .articles()
@@ -688,7 +693,7 @@ impl Prepared {
 }
 
 /// A parsed version made ready for [`diff_versions`], so that a caller that loads two
-/// versions can prepare each on the thread that parsed it.
+/// versions can prepare each as it parses it.
 pub struct Version {
     document: Document,
     prepared: Prepared,
@@ -698,6 +703,18 @@ impl Version {
     /// Prepares a parsed document for comparison.
     pub fn new(document: Document) -> Self {
         let prepared = Prepared::of(&document);
+        Version { document, prepared }
+    }
+
+    /// Parses `source` and prepares it for comparison: the tree and the tokens (which do
+    /// not depend on each other) are made at once. The parse's diagnostics are left out.
+    pub fn parse(source: String) -> Self {
+        let ((root, _diagnostics), toks) = rayon::join(
+            || crate::parse::build(&source),
+            || text::tokenize_hashed(&source),
+        );
+        let document = Document { source, root };
+        let prepared = Prepared::with_tokens(&document, toks);
         Version { document, prepared }
     }
 
