@@ -247,6 +247,31 @@ pub struct Document {
     pub root: Node,
 }
 
+/// What [`Document::note`] says of an input with nothing to outline.
+pub const NOTE_EMPTY: &str = "empty input";
+/// What [`Document::note`] says of a text in which no structure was found.
+pub const NOTE_UNPARSED: &str = "no article headings found; the text is kept as unparsed";
+
+impl Document {
+    /// What to tell a reader about a document without structure, the same in every
+    /// command: [`NOTE_EMPTY`] for an input of white space at most, [`NOTE_UNPARSED`] when
+    /// no heading was found (the whole text is one `unparsed` node); `None` otherwise.
+    pub fn note(&self) -> Option<&'static str> {
+        if self.source.trim().is_empty() {
+            Some(NOTE_EMPTY)
+        } else if self
+            .root
+            .children
+            .iter()
+            .all(|c| c.kind == NodeKind::Unparsed)
+        {
+            Some(NOTE_UNPARSED)
+        } else {
+            None
+        }
+    }
+}
+
 /// A broken tree invariant, found by [`validate`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvariantError {

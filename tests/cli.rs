@@ -130,7 +130,7 @@ fn input_errors_are_one_line_with_exit_2() {
                 "100".into(),
                 V1.into(),
             ],
-            "over the limit of 100 bytes",
+            "larger than the limit of 100 bytes",
         ),
         (
             vec![

@@ -248,3 +248,43 @@ fn long_drafts_mark_consequential_changes_of_pairs_diffed_early() {
     assert_eq!(d.summary.counts["added"], 1);
     assert!(diff::check_reconstruction(&d, &old, &new).is_ok());
 }
+
+/// An article whose only change is a cross-reference renumbered by the renumbering of its
+/// target is `unchanged` and carries ops only to show that reference, marked consequential
+/// (the README's JSON contract).
+#[test]
+fn an_unchanged_article_carries_only_consequential_ops() {
+    let old = "Article 1\n\nThe procedure of Article 3 applies to every dispute.\n\n\
+               Article 2\n\nThe Parties shall consult each other without delay.\n\n\
+               Article 3\n\nA dispute goes to a conciliation commission of five members.\n";
+    let new = "Article 1\n\nThe procedure of Article 4 applies to every dispute.\n\n\
+               Article 2\n\nEach Party shall appoint a liaison officer within one month.\n\n\
+               Article 3\n\nThe Parties shall consult each other without delay.\n\n\
+               Article 4\n\nA dispute goes to a conciliation commission of five members.\n";
+    let (po, pn) = (parse(old), parse(new));
+    let d = diff::diff(&po.document, &pn.document, &DiffOptions::default());
+    let first = d
+        .changes
+        .iter()
+        .find(|c| c.old.as_ref().and_then(|s| s.number.as_deref()) == Some("1"))
+        .expect("Article 1 is compared");
+    assert_eq!(first.kind, ChangeKind::Unchanged, "{first:?}");
+    assert!(
+        !first.inline.is_empty(),
+        "the renumbered reference is shown"
+    );
+    assert!(
+        first
+            .inline
+            .iter()
+            .all(|o| o.op == Op::Equal || o.consequential || o.layout),
+        "{:?}",
+        first.inline
+    );
+    assert!(
+        first
+            .inline
+            .iter()
+            .any(|o| o.consequential && o.text.contains('3'))
+    );
+}

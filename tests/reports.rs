@@ -29,7 +29,10 @@ fn skip(test: &str, program: &str) -> bool {
     if have(program) {
         return false;
     }
-    eprintln!("SKIPPED {test}: `{program}` not found (`.ci/run` installs it)");
+    common::skip(
+        test,
+        &format!("`{program}` not found; install it (`.ci/run` shows how)"),
+    );
     true
 }
 

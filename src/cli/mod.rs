@@ -1,7 +1,7 @@
 //! Command-line interface: flags (clap), reading files, and exit codes. All I/O of the
 //! tool happens here; the library only computes.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use treaty_analyser::error::{Error, ErrorKind};
@@ -47,8 +47,11 @@ enum ParseFormat {
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum ShowFormat {
+    /// The parts as written.
     Text,
+    /// A JSON array of {"citation", "node", "text"}.
     Json,
+    /// Markdown, the label and caption as a heading.
     Md,
 }
 
@@ -70,18 +73,31 @@ enum DiffFormat {
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour: changes as [-deleted-]{+inserted+}.
     Never,
+}
+
+/// Shells for `treaty completions`.
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 /// The arguments of `treaty diff`.
 #[derive(clap::Args, Debug)]
 struct DiffArgs {
-    /// The old version; `-` for standard input.
+    /// The old version (plain text); `-` for standard input.
     old: String,
-    /// The new version.
+    /// The new version (plain text); `-` for standard input (only one of OLD and NEW).
     new: String,
+    /// The report's format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Term)]
     format: DiffFormat,
     /// Print only counts per class and per article the share of words changed.
@@ -106,17 +122,21 @@ struct DiffArgs {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Compare two versions article by article; exit 0 when equal, 1 when different.
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
     /// Print the document tree as JSON.
+    #[command(after_help = PARSE_EXAMPLES)]
     Parse {
         /// The draft (plain text); `-` for standard input.
         file: String,
+        /// The JSON tree, or a line per node for debugging.
         #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
         format: ParseFormat,
         #[command(flatten)]
         input: InputOpts,
     },
     /// Print a table of contents: divisions, articles with captions, paragraph counts.
+    #[command(after_help = OUTLINE_EXAMPLES)]
     Outline {
         /// The draft (plain text); `-` for standard input.
         file: String,
@@ -124,18 +144,22 @@ enum Command {
         input: InputOpts,
     },
     /// Print cited parts: "7", "7(2)(b)", "7.2", "1-3", "preamble", "conclusion", "chapter:2".
+    #[command(after_help = SHOW_EXAMPLES)]
     Show {
         /// The draft (plain text); `-` for standard input.
         file: String,
-        /// One or more citations.
+        /// One or more citations (forms below); an unknown one is an error naming the
+        /// nearest existing parts.
         #[arg(required = true)]
         citations: Vec<String>,
+        /// How to print the parts.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         #[command(flatten)]
         input: InputOpts,
     },
     /// Report numbering gaps, duplicates and empty articles as file:line:col diagnostics.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// The draft (plain text); `-` for standard input.
         file: String,
@@ -145,7 +169,65 @@ enum Command {
         #[command(flatten)]
         input: InputOpts,
     },
+    /// Print a shell completion script (bash, zsh, fish or powershell).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print the manual page (roff), for `man`.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
 }
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  treaty diff old.txt new.txt                      coloured report on the terminal
+  treaty diff --format json old.txt new.txt        the JSON contract (see README)
+  treaty diff --format html -o report.html old.txt new.txt
+  treaty diff --format docx -o report.docx old.txt new.txt
+  treaty diff --stat --ignore-renumbering old.txt new.txt
+  curl -s URL | treaty diff old.txt -              NEW from standard input
+
+Exit status: 0 no differences, 1 differences, 2 trouble.";
+
+const PARSE_EXAMPLES: &str = "\
+Examples:
+  treaty parse draft.txt                           the tree as JSON (schema_version 1)
+  treaty parse --format tree draft.txt             KIND@start..end id \"label\" per node
+  treaty parse --encoding windows-1251 draft.txt";
+
+const OUTLINE_EXAMPLES: &str = "\
+Examples:
+  treaty outline draft.txt
+  treaty outline - < draft.txt";
+
+const SHOW_EXAMPLES: &str = "\
+Citations:
+  7            Article 7             7(2)  or 7.2   its paragraph 2
+  7(2)(b)      item (b) of it        1-3            Articles 1 to 3
+  preamble     title     conclusion  recital:3      chapter:2  part:I  section:3  annex:1
+  art_7__para_2                      an eId as in `treaty parse`
+
+Examples:
+  treaty show draft.txt 7
+  treaty show draft.txt '2(2)(b)' 7.2 preamble
+  treaty show --format md draft.txt 1-3";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  treaty check draft.txt
+  treaty check --strict draft.txt                  exit 1 when there are warnings";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  treaty completions bash > ~/.local/share/bash-completion/completions/treaty
+  treaty completions zsh > ~/.zfunc/_treaty
+  treaty completions fish > ~/.config/fish/completions/treaty.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  treaty man > treaty.1 && man ./treaty.1";
 
 /// Runs the command line and maps errors to one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
@@ -173,11 +255,12 @@ pub fn main() -> ExitCode {
 /// Reads `path` (or standard input for `-`) within the size limit and decodes it.
 fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
     let limit = opts.max_bytes;
-    let too_large = |n: String| {
+    let too_large = |size: Option<u64>| {
+        let size = size.map(|n| format!(" ({n} bytes)")).unwrap_or_default();
         Error::new(
             ErrorKind::TooLarge,
             format!(
-                "{path}: input is {n}, over the limit of {limit} bytes; raise it with --max-bytes"
+                "{path}: input is larger than the limit of {limit} bytes{size}; raise it with --max-bytes"
             ),
         )
     };
@@ -191,7 +274,7 @@ fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
                 Error::new(ErrorKind::Io, format!("-: cannot read standard input: {e}"))
             })?;
         if bytes.len() as u64 > limit {
-            return Err(too_large("larger".into()));
+            return Err(too_large(None));
         }
     } else {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
@@ -202,7 +285,7 @@ fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
             ));
         }
         if meta.len() > limit {
-            return Err(too_large(format!("{} bytes", meta.len())));
+            return Err(too_large(Some(meta.len())));
         }
         let f = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
         // Sized once from the metadata, so the read does not grow the buffer by copies.
@@ -211,7 +294,7 @@ fn read_input(path: &str, opts: &InputOpts) -> Result<String, Error> {
             .read_to_end(&mut bytes)
             .map_err(|e| io_error(path, &e))?;
         if bytes.len() as u64 > limit {
-            return Err(too_large(format!("{} bytes", bytes.len())));
+            return Err(too_large(Some(bytes.len() as u64)));
         }
     }
     input::decode_vec(bytes, path, opts.encoding.as_deref())
@@ -326,7 +409,71 @@ fn run(cli: Cli) -> Result<u8, Error> {
             strict,
             input,
         } => run_check(&file, strict, &input),
+        Command::Completions { shell } => run_completions(shell),
+        Command::Man => run_man(),
     }
+}
+
+/// `treaty completions SHELL`: the completion script on standard output.
+fn run_completions(shell: Shell) -> Result<u8, Error> {
+    use clap_complete::Shell as S;
+    let shell = match shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "treaty", &mut script);
+    write_out(None, |w| w.write_all(&script))?;
+    Ok(EXIT_OK)
+}
+
+/// `treaty man`: the manual page (roff) on standard output, with a section per command.
+fn run_man() -> Result<u8, Error> {
+    let cmd = Cli::command();
+    let mut page = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render(&mut page)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("cannot write the manual page: {e}")))?;
+    for sub in cmd.get_subcommands() {
+        let title = format!("treaty {}", sub.get_name());
+        page.extend_from_slice(format!(".SH \"{}\"\n", title.to_uppercase()).as_bytes());
+        if let Some(about) = sub.get_about() {
+            page.extend_from_slice(format!("{about}\n").as_bytes());
+        }
+        let mut usage = sub.clone().bin_name(&title);
+        page.extend_from_slice(
+            format!(
+                ".PP\n.nf\n{}\n.fi\n",
+                roff_escape(&usage.render_usage().to_string())
+            )
+            .as_bytes(),
+        );
+        if let Some(after) = sub.get_after_help() {
+            page.extend_from_slice(
+                format!(".PP\n.nf\n{}\n.fi\n", roff_escape(&after.to_string())).as_bytes(),
+            );
+        }
+    }
+    write_out(None, |w| w.write_all(&page))?;
+    Ok(EXIT_OK)
+}
+
+/// Text made safe inside a roff `.nf` block: backslashes doubled, and a line that would
+/// start with a roff control character (`.` or `'`) led by a zero-width escape.
+fn roff_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .lines()
+        .map(|l| {
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `treaty parse`: the tree as JSON, or the debugging dump.
@@ -383,6 +530,11 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
     };
     let d = diff::diff_versions(&old, &new, &opts);
     let (old, new) = (old.document(), new.document());
+    for (path, doc) in [(&args.old, old), (&args.new, new)] {
+        if let Some(note) = doc.note() {
+            eprintln!("treaty: note: {path}: {note}");
+        }
+    }
     let ro = render::diff::RenderOptions {
         color: use_color(args.color),
         ignore_renumbering: args.ignore_renumbering,
@@ -452,7 +604,15 @@ fn use_color(choice: ColorChoice) -> bool {
 /// `treaty outline`: the table of contents.
 fn run_outline(file: &str, input: &InputOpts) -> Result<u8, Error> {
     let p = parse::parse_owned(read_input(file, input)?);
-    emit(&outline::outline(&p.document.root))?;
+    let mut out = String::new();
+    let note = p.document.note();
+    if let Some(note) = note {
+        out.push_str(&format!("{file}: {note}\n"));
+    }
+    if note != Some(tree::NOTE_EMPTY) {
+        out.push_str(&outline::outline(&p.document.root));
+    }
+    emit(&out)?;
     Ok(EXIT_OK)
 }
 
@@ -468,8 +628,13 @@ fn run_show(
     let mut out = String::new();
     let mut json = Vec::new();
     for c in citations {
-        let nodes = cite::resolve(root, c)
-            .map_err(|e| Error::new(e.kind, format!("{file}: {}", e.message)))?;
+        let nodes = cite::resolve(root, c).map_err(|e| match p.document.note() {
+            Some(note) => Error::new(
+                e.kind,
+                format!("{file}: {note}; there are no parts to cite ('{c}')"),
+            ),
+            None => Error::new(e.kind, format!("{file}: {}", e.message)),
+        })?;
         for n in nodes {
             match format {
                 ShowFormat::Text => out.push_str(&outline::text(n, text)),
@@ -490,6 +655,11 @@ fn run_show(
     Ok(EXIT_OK)
 }
 
+/// "1 article", "2 articles".
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `treaty check`: the diagnostics and a count line; exit 1 on warnings with `--strict`.
 fn run_check(file: &str, strict: bool, input: &InputOpts) -> Result<u8, Error> {
     let p = parse::parse_owned(read_input(file, input)?);
@@ -504,10 +674,13 @@ fn run_check(file: &str, strict: bool, input: &InputOpts) -> Result<u8, Error> {
         .root
         .descendants_of_kind(tree::NodeKind::Article)
         .count();
+    if p.document.note() == Some(tree::NOTE_EMPTY) {
+        out.push_str(&format!("{file}: {}\n", tree::NOTE_EMPTY));
+    }
     out.push_str(&format!(
-        "{file}: {n_articles} articles, {} warning{}\n",
-        p.diagnostics.len(),
-        if p.diagnostics.len() == 1 { "" } else { "s" }
+        "{file}: {}, {}\n",
+        plural(n_articles, "article"),
+        plural(p.diagnostics.len(), "warning")
     ));
     emit(&out)?;
     Ok(if strict && !p.diagnostics.is_empty() {

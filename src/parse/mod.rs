@@ -344,6 +344,12 @@ fn front_matter(
     let Some(ft) = (0..body_start).find(|&i| !lines[i].is_blank()) else {
         return front;
     };
+    if body_start == lines.len() && articles.is_empty() {
+        // No structure at all: a first block is no title without a body to be the title
+        // of; the whole text stays unparsed.
+        front.push((ft, Block::Unparsed));
+        return front;
+    }
     let block_end = (ft..body_start)
         .find(|&i| lines[i].is_blank())
         .unwrap_or(body_start);
@@ -712,7 +718,7 @@ fn diagnose(root: &Node, src: &str, index: &LineIndex) -> Vec<Diagnostic> {
         if !src.trim().is_empty() {
             out.push(Diagnostic::warning(
                 "no-articles",
-                "no article headings found; the whole text is kept as unparsed".into(),
+                crate::tree::NOTE_UNPARSED.into(),
                 Span::new(0, 0),
                 src,
                 index,

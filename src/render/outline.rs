@@ -23,16 +23,23 @@ fn outline_into(n: &Node, depth: usize, out: &mut String) {
                 let _ = writeln!(out, "{pad}Title: {}", c.heading.as_deref().unwrap_or(""));
             }
             NodeKind::Preamble => {
-                let _ = writeln!(
-                    out,
-                    "{pad}Preamble ({} recitals{})",
-                    count(c, NodeKind::Recital),
-                    if count(c, NodeKind::Formula) > 0 {
-                        ", enacting formula"
-                    } else {
-                        ""
-                    }
-                );
+                let recitals = count(c, NodeKind::Recital);
+                let mut parts = Vec::new();
+                if recitals > 0 {
+                    parts.push(format!(
+                        "{recitals} recital{}",
+                        if recitals == 1 { "" } else { "s" }
+                    ));
+                }
+                if count(c, NodeKind::Formula) > 0 {
+                    parts.push("enacting formula".to_string());
+                }
+                let detail = if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", parts.join(", "))
+                };
+                let _ = writeln!(out, "{pad}Preamble{detail}   [line {}]", c.line);
             }
             k if k.is_division() => {
                 let _ = writeln!(

@@ -3,18 +3,40 @@
 
 use std::path::PathBuf;
 
-/// The corpus folder, or `None` (with a visible message) when `../shared` is absent.
-pub fn corpus_dir(test: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/tota");
-    if dir.join("texts").is_dir() {
+/// Says that `test` is skipped and why, where a plain `cargo test` shows it: straight to
+/// standard error, which the test harness does not capture (it captures `eprintln!`). In CI
+/// (`CI` set) nothing may be skipped: the test fails with the same message instead.
+pub fn skip(test: &str, why: &str) {
+    let message = format!("SKIPPED {test}: {why}");
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{message} (CI is set: nothing may be skipped)");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "\n{message}");
+}
+
+/// The corpus folder `../shared/corpus/NAME`, or `None` (after [`skip`]) when it is absent.
+pub fn shared_corpus(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name);
+    if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED {test}: corpus not found at {} (it is present in CI)",
-            dir.display()
+        skip(
+            test,
+            &format!(
+                "corpus not found at {}; put the shared corpus folder beside this repository (README, \"Tests\")",
+                dir.display()
+            ),
         );
         None
     }
+}
+
+/// The ToTA corpus folder, or `None` (after [`skip`]) when `../shared` is absent.
+pub fn corpus_dir(test: &str) -> Option<PathBuf> {
+    shared_corpus(test, "tota").filter(|d| d.join("texts").is_dir())
 }
 
 /// One corpus treaty: its id, text and gold JSON.
