@@ -5,7 +5,9 @@ side by side in one run (commands interleaved run by run; medians).
 Pairs: the fixture pair; the largest pair of ../shared/corpus/tota/pairs.tsv; and a 10×
 concatenation of that pair. Peers: git diff --no-index --word-diff, GNU wdiff, difft
 (difftastic), Python's redlines, diff-match-patch (word mode) and difflib on words (the
-scripts in scripts/peers/). A peer that is not installed is reported as such; a run over
+scripts in scripts/peers/; the Python ones are installed with pip when missing, wdiff comes
+from Debian's wdiff package, difft from `cargo install difftastic`). A peer that is not
+installed is reported as such; a run over
 LIMIT seconds is stopped and reported as "> LIMIT s".
 
 Usage: cargo build --release && python3 scripts/bench_peers.py [RUNS] [LIMIT]
@@ -52,6 +54,15 @@ def run(cmd):
         except (ValueError, IndexError):
             pass
     return elapsed, rss
+
+
+def install_python_peers():
+    """Installs the Python peers from PyPI when they are missing (into the user's site
+    packages); a peer that cannot be installed is then reported as not installed."""
+    for module, package in [("redlines", "redlines"), ("diff_match_patch", "diff-match-patch")]:
+        if subprocess.run([py, "-c", f"import {module}"], capture_output=True).returncode != 0:
+            subprocess.run([py, "-m", "pip", "install", "--quiet", package],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def tools(a, b):
@@ -102,6 +113,7 @@ def bench(label, a, b):
             print(f"| {name} | {t*1000:.1f} ms{note} | {statistics.median(mems[name]):.0f} MiB | {t/base:.2f} |")
 
 
+install_python_peers()
 _, x, y, px, py_ = pairs_by_size()[0]
 print(f"machine: {os.cpu_count()} cores; {runs} runs per tool, interleaved; limit {limit:.0f} s")
 bench("fixture pair (security-draft v1 → v2)",

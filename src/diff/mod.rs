@@ -288,10 +288,24 @@ impl Ctx<'_> {
     }
 
     fn pair(&self, o: &Node, n: &Node, moved: bool, deep: bool, within: Option<&Within>) -> Change {
+        let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
+        if !moved && !renumbered && o.text(&self.old.source) == n.text(&self.new.source) {
+            // The same text in the same place (most parts of two rounds of a draft): no ops.
+            return Change {
+                kind: ChangeKind::Unchanged,
+                flags: Vec::new(),
+                node_kind: n.kind,
+                old: Some(Side::of(o)),
+                new: Some(Side::of(n)),
+                similarity: 1.0,
+                changed_words: 0.0,
+                inline: Vec::new(),
+                children: Vec::new(),
+            };
+        }
         let (d, similarity, changed_words) = self.ops(o, n, within.filter(|_| !moved));
         let (ops, words) = (d.ops, d.words);
         let modified = ops.iter().any(InlineOp::is_substantive);
-        let renumbered = o.number != n.number && o.number.is_some() && n.number.is_some();
         let mut flags = Vec::new();
         if moved {
             flags.push(ChangeKind::Moved);

@@ -81,7 +81,23 @@ fn first_char_may_start_article(c: char) -> bool {
 fn first_char_may_start_division(c: char) -> bool {
     matches!(
         c,
-        'P' | 'T' | 'C' | 'S' | 'K' | 'A' | 'Г' | 'Р' | 'Ч' | 'О' | 'П' | 'Т' | 'Č'
+        'P' | 'T'
+            | 'C'
+            | 'S'
+            | 'K'
+            | 'A'
+            | 'D'
+            | 'H'
+            | 'O'
+            | 'R'
+            | 'U'
+            | 'Г'
+            | 'Р'
+            | 'Ч'
+            | 'О'
+            | 'П'
+            | 'Т'
+            | 'Č'
     )
 }
 
@@ -193,7 +209,32 @@ fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
         taken.insert(a.first);
         articles.push(a);
     }
+    long_captions(lines, cands, &chosen, &mut articles, layout);
     articles
+}
+
+/// In a document whose articles mostly have captions after their labels, a bare label
+/// followed by a long sentence-case line gets that line as its caption too (see
+/// `select::long_caption_after`); elsewhere such a line is the article's text.
+fn long_captions(
+    lines: &[Line],
+    cands: &[Candidate],
+    chosen: &[usize],
+    articles: &mut [ArticleAt],
+    layout: CaptionLayout,
+) {
+    let captioned = articles.iter().filter(|a| a.caption.is_some()).count();
+    if layout != CaptionLayout::After || captioned * 2 < articles.len() {
+        return;
+    }
+    for (a, &k) in articles.iter_mut().zip(chosen) {
+        if a.caption.is_none() && cands[k].head.rest_kind == rules::Rest::Empty {
+            if let Some(j) = select::long_caption_after(lines, cands[k].line) {
+                a.caption = Some(lines[j].trimmed().to_string());
+                a.body_first = j + 1;
+            }
+        }
+    }
 }
 
 /// Step 4a: the division headings taken: stand-alone lines that are not inside a sentence
@@ -207,10 +248,17 @@ fn divisions(
         .iter()
         .flat_map(|a| a.first..a.body_first)
         .collect();
+    let heading_lines: HashSet<usize> = articles
+        .iter()
+        .map(|a| a.first)
+        .chain(div_cands.iter().map(|c| c.0))
+        .collect();
     let mut divisions = Vec::new();
     for (i, d) in div_cands {
         if article_lines.contains(&i)
             || matches!(d.rest_kind, rules::Rest::Sentence | rules::Rest::DotOnly)
+            // An item of a list ("Section A: Danger warning signs;").
+            || d.caption.is_some_and(|c| c.ends_with([';', ',']))
             || matches!(select::above(lines, i), select::Above::MidSentence)
             || lines::longer_than(lines[i].trimmed(), 200)
         {
@@ -219,8 +267,9 @@ fn divisions(
         let mut caption = d.caption.map(str::to_string);
         let mut head_end = i + 1;
         if caption.is_none() {
+            // On the next line, or after one blank line (the caption_after rule).
             if let Some(j) = select::caption_after(lines, i) {
-                if !article_lines.contains(&j) && j == i + 1 {
+                if !article_lines.contains(&j) && !heading_lines.contains(&j) {
                     caption = Some(lines[j].trimmed().to_string());
                     head_end = j + 1;
                 }
@@ -237,7 +286,52 @@ fn divisions(
             },
         ));
     }
+    drop_article_subdivisions(lines, divisions, articles, &heading_lines)
+}
+
+/// The divisions less those of a kind that subdivides articles rather than grouping them
+/// ("Article V … Section 1. Purpose … Section 2. …", as in the charters of international
+/// banks): when every heading of a kind after the first article is followed by text, not
+/// by an article or another heading, those headings are left to the article's text.
+fn drop_article_subdivisions(
+    lines: &[Line],
+    divisions: Vec<(usize, Block)>,
+    articles: &[ArticleAt],
+    heading_lines: &HashSet<usize>,
+) -> Vec<(usize, Block)> {
+    let Some(first_article) = articles.first().map(|a| a.first) else {
+        return divisions;
+    };
+    // The first line after the heading that is neither blank nor a short caption-like line
+    // (an unnumbered sub-heading before the first article of a chapter) is text.
+    let followed_by_text = |head_end: usize| {
+        (head_end..lines.len())
+            .find(|&j| {
+                !lines[j].is_blank()
+                    && (heading_lines.contains(&j) || !select::is_caption_line(lines, j))
+            })
+            .is_some_and(|j| !heading_lines.contains(&j))
+    };
+    // Per kind: (headings after the first article, of which followed by text).
+    let mut tally: HashMap<NodeKind, (usize, usize)> = HashMap::default();
+    for (i, b) in &divisions {
+        if let Block::Division { kind, head_end, .. } = b {
+            if *i > first_article {
+                let t = tally.entry(*kind).or_default();
+                t.0 += 1;
+                t.1 += usize::from(followed_by_text(*head_end));
+            }
+        }
+    }
     divisions
+        .into_iter()
+        .filter(|(i, b)| match b {
+            Block::Division { kind, .. } => {
+                *i < first_article || tally.get(kind).is_none_or(|&(n, text)| text < n)
+            }
+            _ => true,
+        })
+        .collect()
 }
 
 /// Step 4b: the line where the final clauses start: the first set phrase ("IN WITNESS

@@ -132,16 +132,18 @@ pub(crate) fn is_article_word(word: &str) -> bool {
 fn division_kind(word: &str) -> Option<NodeKind> {
     let lower = word.to_lowercase();
     Some(match lower.as_str() {
-        "part" | "partie" | "parte" | "teil" | "часть" | "раздел" => NodeKind::Part,
-        "title" | "titre" | "título" | "titulo" | "titel" | "titolo" => NodeKind::TitleDivision,
+        "part" | "partie" | "parte" | "teil" | "deel" | "część" | "dział" | "часть" | "раздел" => {
+            NodeKind::Part
+        }
+        "title" | "titre" | "título" | "titulo" | "titel" | "titolo" | "tytuł" => {
+            NodeKind::TitleDivision
+        }
         "chapter" | "chapitre" | "capítulo" | "capitulo" | "kapitel" | "capitolo" | "capo"
-        | "глава" => NodeKind::Chapter,
-        "section" | "sección" | "seccion" | "abschnitt" | "sezione" | "отдел" => {
-            NodeKind::Section
-        }
-        "subsection" | "sub-section" | "subsección" | "sous-section" | "подраздел" => {
-            NodeKind::Subsection
-        }
+        | "hoofdstuk" | "rozdział" | "глава" => NodeKind::Chapter,
+        "section" | "sección" | "seccion" | "abschnitt" | "sezione" | "secção" | "seção"
+        | "secao" | "afdeling" | "sectie" | "oddział" | "отдел" => NodeKind::Section,
+        "subsection" | "sub-section" | "subsección" | "sous-section" | "onderafdeling"
+        | "unterabschnitt" | "подраздел" => NodeKind::Subsection,
         _ => return None,
     })
 }

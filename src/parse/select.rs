@@ -56,9 +56,20 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
     let Some(first) = t.chars().next() else {
         return false;
     };
+    // "Scope", "(Scope)", "[Scope]", and the dash or colon layouts "— Scope", "- Scope",
+    // ": Scope".
+    let after_mark = |marks: &[char]| {
+        marks.contains(&first)
+            && t[first.len_utf8()..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+    };
     let starts_ok = first.is_uppercase()
         || ((first == '[' || first == '(')
-            && t[1..].chars().next().is_some_and(char::is_uppercase));
+            && t[1..].chars().next().is_some_and(char::is_uppercase))
+        || after_mark(&['-', '–', '—', ':']);
     if !starts_ok || t.ends_with([',', ';', ':']) {
         return false;
     }
@@ -356,6 +367,45 @@ pub(crate) fn caption_after(lines: &[Line], i: usize) -> Option<usize> {
             (!wrapped_sentence).then_some(j)
         }
     }
+}
+
+/// The line of a long caption in sentence case after the bare label on line `i` (see
+/// [`is_long_sentence_case_caption`]); asked only in documents whose articles mostly have
+/// captions, where the layout itself says "caption".
+pub(crate) fn long_caption_after(lines: &[Line], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    if lines.get(j).is_some_and(Line::is_blank) {
+        j += 1;
+    }
+    is_long_sentence_case_caption(lines, j).then_some(j)
+}
+
+/// A long caption in sentence case on its own between blank lines ("Measures to eradicate
+/// illicit cultivation of narcotic plants and to eliminate illicit demand for narcotic
+/// drugs"): one phrase (no sentence break, comma or closing punctuation), no modal verb,
+/// not cut by a line wrap, not a list item or heading.
+fn is_long_sentence_case_caption(lines: &[Line], j: usize) -> bool {
+    let Some(l) = lines.get(j) else { return false };
+    let t = l.trimmed();
+    let last = t.split_whitespace().next_back().unwrap_or("");
+    let next_starts_lower = lines[j + 1..]
+        .iter()
+        .take(3)
+        .find(|l| !l.is_blank())
+        .is_some_and(|l| l.trimmed().chars().next().is_some_and(char::is_lowercase));
+    t.chars().next().is_some_and(char::is_uppercase)
+        && !t.ends_with(['.', ',', ';', ':'])
+        && !t.contains(',')
+        && !t.contains(". ")
+        && lines.get(j + 1).is_none_or(Line::is_blank)
+        && !next_starts_lower
+        && !(last.is_ascii() && STOP_WORDS.iter().any(|w| last.eq_ignore_ascii_case(w)))
+        && t.split_whitespace().count() <= 30
+        && !super::lines::longer_than(t, 250)
+        && !has_modal_verb(t)
+        && rules::marker(t).is_none()
+        && rules::article_head(t).is_none()
+        && rules::division_head(t).is_none()
 }
 
 /// "de minimis" on its own between blank lines: a caption that starts in lower case.
