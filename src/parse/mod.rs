@@ -120,7 +120,8 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     let lines = lines::split_lines(src);
     let index = LineIndex::from_line_starts(src, lines.iter().map(|l| l.start));
     let (cands, div_cands) = candidates(&lines);
-    let articles = article_headings(&lines, &cands);
+    let div_lines: HashSet<usize> = div_cands.iter().map(|d| d.0).collect();
+    let articles = article_headings(&lines, &cands, &div_lines);
     let divisions = divisions(&lines, div_cands, &articles);
     let conclusion = final_clauses_start(&lines, &articles);
     let annexes = match conclusion.or(articles.last().map(|a| a.body_first)) {
@@ -169,7 +170,11 @@ fn candidates<'a>(
 
 /// Step 3: the article headings chosen among the candidates, with their captions found by
 /// the document's caption layout.
-fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
+fn article_headings(
+    lines: &[Line],
+    cands: &[Candidate],
+    div_lines: &HashSet<usize>,
+) -> Vec<ArticleAt> {
     let chosen = select::choose(lines, cands);
     let bare = chosen
         .iter()
@@ -178,8 +183,9 @@ fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
     let layout = select::caption_layout(lines, bare);
     let mut articles: Vec<ArticleAt> = Vec::with_capacity(chosen.len());
     let mut taken: HashSet<usize> = HashSet::default();
-    for &k in &chosen {
+    for (n, &k) in chosen.iter().enumerate() {
         let c = &cands[k];
+        let next_article = chosen.get(n + 1).map_or(lines.len(), |&k| cands[k].line);
         let mut a = ArticleAt {
             first: c.line,
             body_first: c.line + 1,
@@ -190,7 +196,9 @@ fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
         if c.head.rest_kind == rules::Rest::Empty {
             match layout {
                 CaptionLayout::After => {
-                    if let Some(j) = select::caption_after(lines, c.line) {
+                    if let Some(j) = select::caption_after(lines, c.line)
+                        .filter(|&j| leaves_a_body(lines, j, next_article, div_lines))
+                    {
                         a.caption = Some(lines[j].trimmed().to_string());
                         a.body_first = j + 1;
                     }
@@ -209,8 +217,27 @@ fn article_headings(lines: &[Line], cands: &[Candidate]) -> Vec<ArticleAt> {
         taken.insert(a.first);
         articles.push(a);
     }
-    long_captions(lines, cands, &chosen, &mut articles, layout);
+    long_captions(lines, cands, &chosen, &mut articles, layout, div_lines);
     articles
+}
+
+/// False for a sentence on line `j` after which no text follows before the next heading
+/// (article at `next_article`, division, final clauses): a one-sentence article
+/// ("Reservations are not permitted.") is its own body, not a caption over an empty
+/// article. A line without a full stop stays a caption ("Purpose and Functions" over
+/// sub-headings).
+fn leaves_a_body(
+    lines: &[Line],
+    j: usize,
+    next_article: usize,
+    div_lines: &HashSet<usize>,
+) -> bool {
+    if !lines[j].trimmed().ends_with('.') {
+        return true;
+    }
+    (j + 1..next_article.min(lines.len()))
+        .take_while(|l| !div_lines.contains(l) && !rules::is_conclusion_start(lines[*l].trimmed()))
+        .any(|l| !lines[l].is_blank())
 }
 
 /// In a document whose articles mostly have captions after their labels, a bare label
@@ -222,14 +249,18 @@ fn long_captions(
     chosen: &[usize],
     articles: &mut [ArticleAt],
     layout: CaptionLayout,
+    div_lines: &HashSet<usize>,
 ) {
     let captioned = articles.iter().filter(|a| a.caption.is_some()).count();
     if layout != CaptionLayout::After || captioned * 2 < articles.len() {
         return;
     }
-    for (a, &k) in articles.iter_mut().zip(chosen) {
+    for (n, (a, &k)) in articles.iter_mut().zip(chosen).enumerate() {
+        let next_article = chosen.get(n + 1).map_or(lines.len(), |&k| cands[k].line);
         if a.caption.is_none() && cands[k].head.rest_kind == rules::Rest::Empty {
-            if let Some(j) = select::long_caption_after(lines, cands[k].line) {
+            if let Some(j) = select::long_caption_after(lines, cands[k].line)
+                .filter(|&j| leaves_a_body(lines, j, next_article, div_lines))
+            {
                 a.caption = Some(lines[j].trimmed().to_string());
                 a.body_first = j + 1;
             }

@@ -423,7 +423,13 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
     let body = |i| {
         recognize((
             take_while1(char::is_alphanumeric),
-            opt((char('.'), verify(alphanumeric1, |s: &str| s.len() <= 3))),
+            // "1.2", "3.12", "2.bis"; not "1.To" (compact numbering: "1." and then "To").
+            opt((
+                char('.'),
+                verify(alphanumeric1, |s: &str| {
+                    s.len() <= 3 && !s.starts_with(|c: char| c.is_uppercase())
+                }),
+            )),
         ))
         .parse(i)
     };
@@ -434,9 +440,22 @@ pub(crate) fn marker(line: &str) -> Option<Marker<'_>> {
         recognize(one_of("–-•—*·▪")).map(|b| (b, MarkerStyle::Bullet)),
     ))
     .parse(line);
-    let (rest, (b, style)) = parsed.ok()?;
-    // A marker is followed by white space (or ends the line, for a marker on its own).
-    if !rest.is_empty() {
+    let (mut rest, (b, style)) = parsed.ok()?;
+    // Old-style "(1)." paragraphs: the full stop belongs to the marker.
+    if style == MarkerStyle::Paren && rest.starts_with(". ") {
+        rest = &rest[1..];
+    }
+    // A marker is followed by white space (or ends the line, for a marker on its own), or,
+    // written compactly, directly by its text: "(a)in", and "1.To" after a number.
+    let compact = match style {
+        MarkerStyle::Paren => rest.chars().next().is_some_and(char::is_alphabetic),
+        MarkerStyle::Dot => {
+            b.bytes().all(|x| x.is_ascii_digit())
+                && rest.chars().next().is_some_and(char::is_uppercase)
+        }
+        _ => false,
+    };
+    if !rest.is_empty() && !compact {
         space1::<&str, nom::error::Error<&str>>(rest).ok()?;
     }
     if b.len() > 8 {
@@ -725,6 +744,19 @@ mod tests {
         assert_eq!(m.body, "2bis");
         assert!(marker("1.5 million").is_none());
         assert!(marker("Article").is_none());
+        // Compact and old-style numbering.
+        let m = marker("1.To maintain international peace").unwrap();
+        assert_eq!((m.label, m.body, m.style), ("1.", "1", MarkerStyle::Dot));
+        let m = marker("(a)in accordance with").unwrap();
+        assert_eq!((m.label, m.body), ("(a)", "a"));
+        let m = marker("(1). Everyone's right to life").unwrap();
+        assert_eq!(
+            (m.label, m.body, m.style),
+            ("(1).", "1", MarkerStyle::Paren)
+        );
+        // Not markers: an abbreviation, a number in running text.
+        assert!(marker("U.S. law applies").is_none());
+        assert!(marker("1.5 per cent").is_none());
     }
 
     #[test]

@@ -126,6 +126,22 @@ pub(crate) fn is_caption_line(lines: &[Line], i: usize) -> bool {
         || rules::division_head(t).is_some())
 }
 
+/// A short caption after a dash on the line after a label ("- Right to life", "— THE
+/// COMMISSION"): a dash line anywhere else is a list item.
+fn is_dash_caption(lines: &[Line], j: usize) -> bool {
+    let Some(l) = lines.get(j) else { return false };
+    let t = l.trimmed();
+    let Some(m) = rules::marker(t) else {
+        return false;
+    };
+    let rest = t[m.label.len()..].trim_start();
+    m.style == rules::MarkerStyle::Bullet
+        && rest.chars().next().is_some_and(char::is_uppercase)
+        && !rest.ends_with([',', ';', ':'])
+        && rest.split_whitespace().count() <= 8
+        && lines.get(j + 1).is_none_or(Line::is_blank)
+}
+
 /// True when `t` contains " shall ", " will ", " may ", " must " or " agree ", compared
 /// without ASCII case: each space is tried as the start of each.
 fn has_modal_verb(t: &str) -> bool {
@@ -349,7 +365,10 @@ pub(crate) fn caption_after(lines: &[Line], i: usize) -> Option<usize> {
     if lines.get(j).is_some_and(Line::is_blank) {
         j += 1;
     }
-    if !is_caption_line(lines, j) && !is_short_lowercase_caption(lines, j) {
+    if !is_caption_line(lines, j)
+        && !is_short_lowercase_caption(lines, j)
+        && !is_dash_caption(lines, j)
+    {
         return None;
     }
     // A caption is followed by a blank line or by the article text starting afresh.

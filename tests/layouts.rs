@@ -1,0 +1,71 @@
+//! Layouts of real published treaties, on fixtures the team wrote: compact numbering,
+//! one-sentence articles, dash captions and chapters whose captions follow a blank line.
+//! The trees themselves are snapshots (`tests/fixtures.rs`); here the citations.
+
+use assert_cmd::Command;
+
+fn show(file: &str, citation: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(["show", "--format", "json", file, citation])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn node(file: &str, citation: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(&show(file, citation)).unwrap();
+    v[0].clone()
+}
+
+#[test]
+fn compact_numbering_is_split_and_cited_exactly() {
+    let f = "fixtures/edge/compact-numbering.txt";
+    let p = node(f, "1(2)");
+    assert_eq!(p["node"]["label"], "2.");
+    assert!(
+        p["text"].as_str().unwrap().starts_with("2.To develop"),
+        "{p}"
+    );
+    let p = node(f, "2(1)");
+    assert_eq!(p["node"]["label"], "(1).");
+    let item = node(f, "2(2)(a)");
+    assert_eq!(item["node"]["label"], "(a)");
+    assert!(
+        item["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("(a)in the month of May")
+    );
+}
+
+#[test]
+fn a_one_sentence_article_keeps_its_sentence_as_text() {
+    let f = "fixtures/edge/one-sentence-articles.txt";
+    let a = node(f, "2");
+    assert_eq!(a["node"]["heading"], serde_json::Value::Null);
+    assert!(
+        a["text"]
+            .as_str()
+            .unwrap()
+            .contains("Reservations are not permitted.")
+    );
+    assert_eq!(node(f, "3")["node"]["heading"], "Depositary");
+    assert_eq!(node(f, "4")["node"]["heading"], serde_json::Value::Null);
+}
+
+#[test]
+fn dash_captions_and_chapter_captions_after_a_blank_line() {
+    let f = "fixtures/edge/chapters-dash-captions.txt";
+    assert_eq!(node(f, "1")["node"]["heading"], "- Establishment");
+    let ch = node(f, "chapter:II");
+    assert_eq!(ch["node"]["heading"], "— THE COMMISSION");
+    assert_eq!(
+        node(f, "chapter:I")["node"]["heading"],
+        "GENERAL PROVISIONS"
+    );
+}
