@@ -199,7 +199,7 @@ fn label_words(n: &Node) -> usize {
     }
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     /// Word ops of two nodes with their similarity and share of changed words. Inside a
     /// matched parent (`within`), the ops of a pair in order are cut out of the parent's ops
     /// rather than computed again; a moved pair, or a cut that finds the pair mostly
@@ -376,6 +376,55 @@ impl Ctx<'_> {
         if !ox.is_empty() || !nx.is_empty() {
             let a = self.align_nodes(&ox, &nx);
             changes.extend(self.assemble(&a, &ox, &nx, false, None));
+        }
+        for c in self.division_changes() {
+            insert_in_reading_order(&mut changes, c);
+        }
+        changes
+    }
+
+    /// The changes of the divisions' own text: each division's heading leaf (its label,
+    /// caption and any text before its first article), aligned by content and number, so
+    /// that a renamed chapter, a renumbered part or a sentence added under a heading is
+    /// reported like an article's change.
+    fn division_changes(&self) -> Vec<Change> {
+        let (od, nd) = (divisions(self.old), divisions(self.new));
+        if od.is_empty() && nd.is_empty() {
+            return Vec::new();
+        }
+        let heads = |ds: &[&'a Node]| -> Vec<&'a Node> {
+            ds.iter().map(|d| d.children.first().unwrap_or(d)).collect()
+        };
+        let (oh, nh) = (heads(&od), heads(&nd));
+        let units = |ds: &[&Node], hs: &[&Node], toks: &text::Tokenized, src: &str| {
+            ds.iter()
+                .zip(hs)
+                .map(|(d, h)| division_unit(d, h, toks, src))
+                .collect::<Vec<_>>()
+        };
+        let mut a = align::align(
+            &units(&od, &oh, self.old_toks, &self.old.source),
+            &units(&nd, &nh, self.new_toks, &self.new.source),
+            Some(self.deadline),
+        );
+        pair_same_numbered(&mut a, &od, &nd);
+        let mut changes = self.assemble(&a, &oh, &nh, false, None);
+        let by_start = |ds: &[&'a Node], hs: &[&Node]| -> FxHashMap<usize, &'a Node> {
+            ds.iter().zip(hs).map(|(d, h)| (h.span.start, *d)).collect()
+        };
+        let (old_div, new_div) = (by_start(&od, &oh), by_start(&nd, &nh));
+        for c in &mut changes {
+            let o = c
+                .old
+                .as_ref()
+                .and_then(|s| old_div.get(&s.span.start))
+                .copied();
+            let n = c
+                .new
+                .as_ref()
+                .and_then(|s| new_div.get(&s.span.start))
+                .copied();
+            describe_division(c, o, n);
         }
         changes
     }
@@ -649,6 +698,96 @@ fn mark_consequential(ops: &mut [InlineOp], renumber: &FxHashMap<String, String>
             }
         }
     }
+}
+
+/// The divisions of a document (parts, chapters, sections, at any depth) in reading order.
+fn divisions(d: &Document) -> Vec<&Node> {
+    d.root.walk().filter(|n| n.kind.is_division()).collect()
+}
+
+/// The alignment unit of a division: its number, and the words of its heading leaf
+/// without the label.
+fn division_unit(d: &Node, head: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
+    let skip = d.label.as_deref().map_or(0, text::count_words);
+    match toks.range(head.span.start..head.span.end) {
+        Some(r) => {
+            let from = (r.start + skip).min(r.end);
+            align::Unit::from_hashes(d.number.clone(), &toks.folded[from..r.end])
+        }
+        None => {
+            let words = text::words(head.text(src));
+            align::Unit::new(d.number.clone(), &words[skip.min(words.len())..])
+        }
+    }
+}
+
+/// Pairs the divisions the content alignment left unmatched on both sides that have the
+/// same kind and number (a renamed chapter: its heading is too short for content alone),
+/// each with the first such one of the other side.
+fn pair_same_numbered(a: &mut align::Alignment, od: &[&Node], nd: &[&Node]) {
+    let mut o_used = vec![false; od.len()];
+    let mut n_used = vec![false; nd.len()];
+    for &(i, j) in a.pairs.iter().chain(&a.split_parts).chain(&a.merge_parts) {
+        o_used[i] = true;
+        n_used[j] = true;
+    }
+    let mut added = false;
+    for i in 0..od.len() {
+        if o_used[i] || od[i].number.is_none() {
+            continue;
+        }
+        let same =
+            |j: &usize| !n_used[*j] && nd[*j].kind == od[i].kind && nd[*j].number == od[i].number;
+        if let Some(j) = (0..nd.len()).find(same) {
+            n_used[j] = true;
+            a.pairs.push((i, j));
+            added = true;
+        }
+    }
+    if added {
+        a.pairs.sort_unstable();
+        a.moved = align::out_of_order(&a.pairs);
+    }
+}
+
+/// Makes a change of two division heading leaves read as the divisions' change: their
+/// kind, numbers, labels and captions (the spans stay the leaves', whose text the ops
+/// rebuild), and "renumbered" when the numbers differ.
+fn describe_division(c: &mut Change, old: Option<&Node>, new: Option<&Node>) {
+    if let Some(d) = new.or(old) {
+        c.node_kind = d.kind;
+    }
+    for (side, d) in [(&mut c.old, old), (&mut c.new, new)] {
+        if let (Some(s), Some(d)) = (side.as_mut(), d) {
+            s.number = d.number.clone();
+            s.label = d.label.clone();
+            s.heading = d.heading.clone();
+        }
+    }
+    let renumbered = matches!((old, new), (Some(o), Some(n))
+        if o.number.is_some() && n.number.is_some() && o.number != n.number);
+    if renumbered && !c.flags.contains(&ChangeKind::Renumbered) {
+        let at = usize::from(c.flags.first() == Some(&ChangeKind::Moved));
+        c.flags.insert(at, ChangeKind::Renumbered);
+        if c.kind == ChangeKind::Unchanged || c.kind == ChangeKind::Modified {
+            c.kind = ChangeKind::Renumbered;
+        }
+    }
+}
+
+/// Puts `c` among `changes` (in reading order of the new version) before the first change
+/// that starts after it, on the new side when it has one, else on the old.
+fn insert_in_reading_order(changes: &mut Vec<Change>, c: Change) {
+    let at = match (&c.new, &c.old) {
+        (Some(n), _) => changes
+            .iter()
+            .position(|x| x.new.as_ref().is_some_and(|s| s.span.start > n.span.start)),
+        (None, Some(o)) => changes
+            .iter()
+            .position(|x| x.old.as_ref().is_some_and(|s| s.span.start > o.span.start)),
+        (None, None) => None,
+    };
+    changes.insert(at.unwrap_or(changes.len()), c);
 }
 
 /// The annexes of a document.
