@@ -115,6 +115,12 @@ struct DiffArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
+    /// Decode OLD from this encoding (overrides --encoding for OLD).
+    #[arg(long, value_name = "NAME")]
+    old_encoding: Option<String>,
+    /// Decode NEW from this encoding (overrides --encoding for NEW).
+    #[arg(long, value_name = "NAME")]
+    new_encoding: Option<String>,
     #[command(flatten)]
     input: InputOpts,
 }
@@ -382,6 +388,41 @@ struct DiffJson<'a> {
     changes: &'a [diff::Change],
 }
 
+/// The JSON document of `treaty diff --stat --format json`: the summary and, per part
+/// shown, its classes and share of changed words (no text).
+#[derive(serde::Serialize)]
+struct StatJson<'a> {
+    schema_version: u32,
+    old: FileRef<'a>,
+    new: FileRef<'a>,
+    summary: &'a diff::Summary,
+    parts: Vec<StatPart<'a>>,
+}
+
+/// One part of [`StatJson`].
+#[derive(serde::Serialize)]
+struct StatPart<'a> {
+    name: String,
+    kind: diff::ChangeKind,
+    flags: &'a [diff::ChangeKind],
+    node_kind: tree::NodeKind,
+    similarity: f64,
+    changed_words: f64,
+}
+
+impl<'a> StatPart<'a> {
+    fn of(c: &'a diff::Change) -> Self {
+        StatPart {
+            name: render::diff::name(c),
+            kind: c.kind,
+            flags: &c.flags,
+            node_kind: c.node_kind,
+            similarity: c.similarity,
+            changed_words: c.changed_words,
+        }
+    }
+}
+
 /// A compared file: its path as given and the SHA-256 of its bytes after decoding.
 #[derive(Clone, Copy, serde::Serialize)]
 struct FileRef<'a> {
@@ -518,12 +559,19 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
         ));
     }
     // Each file is read, hashed, parsed and prepared for the diff on its own, both at once.
-    let load = |path: &str| {
-        let version = diff::Version::parse(read_input(path, &args.input)?);
+    let load = |path: &str, encoding: &Option<String>| {
+        let input = InputOpts {
+            encoding: encoding.clone().or_else(|| args.input.encoding.clone()),
+            max_bytes: args.input.max_bytes,
+        };
+        let version = diff::Version::parse(read_input(path, &input)?);
         let sha256 = input::sha256_hex(&version.document().source);
         Ok::<_, Error>((version, sha256))
     };
-    let (old, new) = rayon::join(|| load(&args.old), || load(&args.new));
+    let (old, new) = rayon::join(
+        || load(&args.old, &args.old_encoding),
+        || load(&args.new, &args.new_encoding),
+    );
     let ((old, old_sha256), (new, new_sha256)) = (old?, new?);
     let opts = diff::DiffOptions {
         timeout: std::time::Duration::from_secs_f64(args.timeout.min(1e6)),
@@ -545,6 +593,35 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
         render::ComparedFile::with_sha256(&args.old, &old.source, old, old_sha256),
         render::ComparedFile::with_sha256(&args.new, &new.source, new, new_sha256),
     );
+    let file_refs = || {
+        (
+            FileRef {
+                path: &args.old,
+                sha256: &old_file.sha256,
+            },
+            FileRef {
+                path: &args.new,
+                sha256: &new_file.sha256,
+            },
+        )
+    };
+    if args.stat && matches!(args.format, DiffFormat::Json) {
+        let (old_ref, new_ref) = file_refs();
+        let doc = StatJson {
+            schema_version: 1,
+            old: old_ref,
+            new: new_ref,
+            summary: &d.summary,
+            parts: d
+                .changes
+                .iter()
+                .filter(|c| render::diff::is_visible(c, &ro))
+                .map(StatPart::of)
+                .collect(),
+        };
+        emit_json(output, &doc)?;
+        return Ok(exit_for(differs));
+    }
     let report = if args.stat {
         render::diff::stat(&d, &ro)
     } else {
@@ -562,16 +639,11 @@ fn run_diff(args: &DiffArgs) -> Result<u8, Error> {
                 return Ok(exit_for(differs));
             }
             DiffFormat::Json => {
+                let (old_ref, new_ref) = file_refs();
                 let doc = DiffJson {
                     schema_version: 1,
-                    old: FileRef {
-                        path: &args.old,
-                        sha256: &old_file.sha256,
-                    },
-                    new: FileRef {
-                        path: &args.new,
-                        sha256: &new_file.sha256,
-                    },
+                    old: old_ref,
+                    new: new_ref,
                     summary: &d.summary,
                     changes: &d.changes,
                 };

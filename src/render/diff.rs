@@ -143,13 +143,14 @@ pub fn term(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOptions) -
         "--- {old_path} ({} articles)\n+++ {new_path} ({} articles)",
         d.summary.n_old_articles, d.summary.n_new_articles
     );
+    let _ = writeln!(out, "{}", legend(opts));
     if let Some(f) = &d.summary.fallback {
         let _ = writeln!(out, "note: {f}");
     }
-    let mut hidden = 0;
+    let mut hidden: std::collections::BTreeMap<ChangeKind, usize> = Default::default();
     for c in &d.changes {
         if !is_visible(c, opts) {
-            hidden += 1;
+            *hidden.entry(c.kind).or_default() += 1;
             continue;
         }
         let _ = writeln!(out, "\n{}", bold(&header(c)));
@@ -159,15 +160,38 @@ pub fn term(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOptions) -
             let _ = writeln!(out, "  {line}");
         }
     }
-    if hidden > 0 {
-        let _ = writeln!(
-            out,
-            "\n({hidden} unchanged part{} not shown)",
-            if hidden == 1 { "" } else { "s" }
-        );
+    if !hidden.is_empty() {
+        // By class, as the summary counts them (with --ignore-renumbering, parts whose only
+        // change is their number are hidden too and stay "renumbered" there).
+        let n: usize = hidden.values().sum();
+        let classes: Vec<String> = hidden
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.as_str()))
+            .collect();
+        let parts = if n == 1 { "part" } else { "parts" };
+        let _ = match (hidden.len(), hidden.keys().next()) {
+            (1, Some(k)) => writeln!(out, "\n({n} {} {parts} not shown)", k.as_str()),
+            _ => writeln!(out, "\n({n} {parts} not shown: {})", classes.join(", ")),
+        };
     }
     let _ = writeln!(out, "\n{}", counts_line(d));
     out
+}
+
+/// The one-line key to the change markers of the term report.
+fn legend(opts: &RenderOptions) -> String {
+    if opts.color {
+        format!(
+            "key: \x1b[31;9mdeleted\x1b[0m \x1b[32;4minserted\x1b[0m \x1b[2mrenumbering only\x1b[0m{}",
+            if opts.ignore_renumbering {
+                " (hidden)"
+            } else {
+                ""
+            }
+        )
+    } else {
+        "key: [-deleted-] {+inserted+}".to_string()
+    }
 }
 
 /// "1 added · 1 removed · 2 modified …" (classes with a zero count left out).
