@@ -148,12 +148,16 @@ fn division_kind(word: &str) -> Option<NodeKind> {
     })
 }
 
-const ANNEX_WORDS: [&str; 12] = [
+const ANNEX_WORDS: [&str; 19] = [
     "annex",
     "annexe",
     "anexo",
     "anhang",
+    "anlage",
     "allegato",
+    "bijlage",
+    "aanhangsel",
+    "załącznik",
     "приложение",
     "appendix",
     "appendice",
@@ -161,6 +165,9 @@ const ANNEX_WORDS: [&str; 12] = [
     "schedule",
     "protocol",
     "protocole",
+    "protokoll",
+    "protocollo",
+    "protocolo",
 ];
 
 fn word(i: &str) -> IResult<&str, &str> {
@@ -558,6 +565,13 @@ pub(crate) fn is_conclusion_start(line: &str) -> bool {
             "в удостоверение чего",
             "в подтверждение чего",
             "совершено в ",
+            "ten blijke waarvan",
+            "gedaan te ",
+            "em fé do que",
+            "em testemunho do que",
+            "feito em ",
+            "na dowód czego",
+            "sporządzono w ",
         ],
     )
 }
@@ -584,6 +598,16 @@ pub(crate) fn is_formula(line: &str) -> bool {
         "договорились о нижеследующем",
         "согласились о нижеследующем",
         "договорились о следующем",
+        "het volgende overeengekomen",
+        "komen het volgende overeen",
+        "zijn overeengekomen als volgt",
+        "acordam o seguinte",
+        "acordaram o seguinte",
+        "convieram no seguinte",
+        "uzgodniły, co następuje",
+        "folgendes vereinbart",
+        "vereinbaren folgendes",
+        "convengono quanto segue",
     ]
     .iter()
     .any(|p| l.contains(p))

@@ -82,6 +82,10 @@ pub struct Score {
     pub div_tp: usize,
     pub div_fp: usize,
     pub div_fn: usize,
+    /// Files whose gold marks where the final clauses start, and of them those where the
+    /// parse's `conclusion` starts on that line.
+    pub conclusions: usize,
+    pub conclusion_ok: usize,
     /// Files whose tree is lossless and valid.
     pub lossless: usize,
     /// Files scored.
@@ -101,6 +105,8 @@ impl Score {
         self.div_tp += o.div_tp;
         self.div_fp += o.div_fp;
         self.div_fn += o.div_fn;
+        self.conclusions += o.conclusions;
+        self.conclusion_ok += o.conclusion_ok;
         self.lossless += o.lossless;
         self.files += o.files;
         self.misses.extend(o.misses.iter().cloned());
@@ -136,7 +142,7 @@ impl Score {
     /// One line of figures.
     pub fn line(&self) -> String {
         format!(
-            "{} files; articles tp={} fp={} fn={} F1 {:.4}; number accuracy {:.4}; caption accuracy {:.4}; divisions tp={} fp={} fn={} F1 {:.4}; lossless {}/{}",
+            "{} files; articles tp={} fp={} fn={} F1 {:.4}; number accuracy {:.4}; caption accuracy {:.4}; divisions tp={} fp={} fn={} F1 {:.4}; final clauses found {}/{}; lossless {}/{}",
             self.files,
             self.tp,
             self.fp,
@@ -148,6 +154,8 @@ impl Score {
             self.div_fp,
             self.div_fn,
             self.division_f1(),
+            self.conclusion_ok,
+            self.conclusions,
             self.lossless,
             self.files
         )
@@ -238,6 +246,23 @@ pub fn score(id: &str, text: &str, gold: &serde_json::Value) -> Score {
             s.misses.push(format!(
                 "{id} line {line}: FN {} {}",
                 g["label"], g["heading"]
+            ));
+        }
+    }
+    if let Some(line) = gold["conclusion"]["line"].as_u64() {
+        s.conclusions = 1;
+        let found = p
+            .document
+            .root
+            .children
+            .iter()
+            .find(|c| c.kind == NodeKind::Conclusion)
+            .map(|c| c.line as u64);
+        if found == Some(line) {
+            s.conclusion_ok = 1;
+        } else {
+            s.misses.push(format!(
+                "{id} line {line}: final clauses found at {found:?}"
             ));
         }
     }
