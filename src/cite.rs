@@ -9,9 +9,37 @@ use crate::tree::{Node, NodeKind};
 /// Depth limit for nested parts such as "(2)(b)(iii)", so hostile input stays cheap.
 const MAX_PARTS: usize = 16;
 
+/// The citation without a leading article word, as a reader writes it: "Article 7",
+/// "art. 7(2)", "Art 7(2)(b)", "Artikel 7", "§ 7" name what "7", "7(2)", "7(2)(b)" name.
+fn without_article_word(c: &str) -> &str {
+    let lower = c.to_lowercase();
+    for word in [
+        "article",
+        "artikel",
+        "artículo",
+        "articolo",
+        "artigo",
+        "art.",
+        "art",
+        "§",
+    ] {
+        if lower.starts_with(word) && lower.is_char_boundary(word.len()) {
+            let rest = &c[word.len()..];
+            let rest_trim = rest.trim_start();
+            // Only when a number follows ("Article 7", "art.7"), never inside a word.
+            if rest_trim.starts_with(|ch: char| ch.is_ascii_digit() || ch.is_uppercase())
+                && (rest.len() != rest_trim.len() || word.ends_with('.') || word == "§")
+            {
+                return rest_trim;
+            }
+        }
+    }
+    c
+}
+
 /// Resolves `citation` in the tree under `root`.
 pub fn resolve<'a>(root: &'a Node, citation: &str) -> Result<Vec<&'a Node>, Error> {
-    let c = citation.trim();
+    let c = without_article_word(citation.trim());
     let lower = c.to_lowercase();
     let fail = || not_found(root, c);
     if c.is_empty() {

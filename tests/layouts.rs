@@ -69,3 +69,42 @@ fn dash_captions_and_chapter_captions_after_a_blank_line() {
         "GENERAL PROVISIONS"
     );
 }
+
+#[test]
+fn german_art_headings_and_notes_of_amending_laws() {
+    let f = "fixtures/edge/german-art-layout.txt";
+    let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(["check", f])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    // "Art. 2 G v. 11.7.2012 I 1478" is a note, not a heading: no duplicate "2".
+    assert!(out.contains("3 articles, 0 warnings"), "{out}");
+    assert_eq!(node(f, "2")["node"]["heading"], "Freie Fahrt");
+    assert_eq!(node(f, "2")["node"]["label"], "Art 2");
+}
+
+#[test]
+fn paragraph_sign_headings_in_a_law_like_text() {
+    let f = "fixtures/edge/paragraph-sign.txt";
+    assert_eq!(node(f, "2")["node"]["heading"], "Aufgaben");
+    assert_eq!(node(f, "§ 1")["node"]["label"], "§ 1");
+}
+
+#[test]
+fn citations_may_name_the_article_word() {
+    let f = "fixtures/security-draft.v1.txt";
+    for (with_word, bare) in [
+        ("Article 2(2)(b)", "2(2)(b)"),
+        ("art. 7", "7"),
+        ("Art 7(2)", "7(2)"),
+        ("Article 3", "3"),
+    ] {
+        let (a, b) = (node(f, with_word), node(f, bare));
+        assert_eq!(
+            (&a["node"], &a["text"]),
+            (&b["node"], &b["text"]),
+            "{with_word}"
+        );
+    }
+}

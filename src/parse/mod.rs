@@ -75,7 +75,7 @@ struct ArticleAt {
 }
 
 fn first_char_may_start_article(c: char) -> bool {
-    matches!(c, 'A' | 'a' | 'С' | 'с' | 'Č' | 'č')
+    matches!(c, 'A' | 'a' | 'С' | 'с' | 'Č' | 'č' | '§')
 }
 
 fn first_char_may_start_division(c: char) -> bool {
@@ -164,6 +164,12 @@ fn candidates<'a>(
                 div_cands.push((i, d));
             }
         }
+    }
+    // "§ 1" heads the articles of a law-like text, but inside the articles of a treaty
+    // ("§ 1" as in "article 2, § 1") it numbers paragraphs: it is an article word only in
+    // a text that has no other.
+    if cands.iter().any(|c| c.head.keyword != "§") {
+        cands.retain(|c| c.head.keyword != "§");
     }
     (cands, div_cands)
 }

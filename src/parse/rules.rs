@@ -326,16 +326,36 @@ fn looks_like_bracketed_caption(t: &str) -> bool {
         && t.chars().filter(|c| c.is_alphabetic()).count() > 2
 }
 
+/// True for what follows the number in a consolidated text's note on the law that changed
+/// an article ("Art. 1 G v. 11.7.2012 I 1478"): a date written d.m.yyyy. A heading's caption
+/// holds no such date.
+fn is_amendment_note(rest: &str) -> bool {
+    rest.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .any(|w| {
+            let parts: Vec<&str> = w.trim_end_matches(['.', ')']).split('.').collect();
+            parts.len() == 3
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && parts[0].len() <= 2
+                && parts[1].len() <= 2
+                && parts[2].len() == 4
+        })
+}
+
 /// Recognises a line that starts with an article word and a number.
 pub(crate) fn article_head(line: &str) -> Option<ArticleHead<'_>> {
     let first = line.chars().next()?;
-    if !first.is_alphabetic() {
+    if !first.is_alphabetic() && first != '§' {
         return None;
     }
     let parse = |i| -> IResult<&str, (&str, &str)> {
         let (i, kw) = alt((
             recognize((tag_no_case("art"), char('.'))),
             verify(word, |w: &str| is_article_word(w)),
+            // German "Art 1" (capitalised, no full stop) and "§ 1".
+            verify(word, |w: &str| w == "Art"),
+            recognize(char('§')),
         ))
         .parse(i)?;
         let (i, _) = keyword_gap(i)?;
@@ -343,6 +363,9 @@ pub(crate) fn article_head(line: &str) -> Option<ArticleHead<'_>> {
         Ok((r, (kw, num)))
     };
     let (rest, (keyword, num)) = parse(line).ok()?;
+    if is_amendment_note(rest) {
+        return None;
+    }
     let number = number::normalize(num)?;
     let label = line[..line.len() - rest.len()].trim_end();
     let (rest_kind, caption) = classify_rest(rest);
@@ -754,6 +777,20 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(may_be_marker(&line), may_be_marker_by_chars(&line));
         }
+    }
+
+    #[test]
+    fn german_and_paragraph_sign_headings_but_not_notes_of_amending_laws() {
+        assert_eq!(head("Art 1").map(|h| h.1), Some("1".into()));
+        assert_eq!(head("§ 12 Sitz").map(|h| h.1), Some("12".into()));
+        assert!(article_head("Art. 1 G v. 11.7.2012 I 1478").is_none());
+        assert!(article_head("Art 3 Abs. 2 geändert durch Gesetz vom 1.10.1994").is_none());
+        assert!(
+            article_head("art 1").is_none(),
+            "lower-case 'art' is a word, not a label"
+        );
+        assert!(is_amendment_note(" G v. 11.7.2012"));
+        assert!(!is_amendment_note(" Scope of the 1994 Agreement"));
     }
 
     #[test]
