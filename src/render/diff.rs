@@ -154,6 +154,11 @@ pub fn term(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOptions) -
             continue;
         }
         let _ = writeln!(out, "\n{}", bold(&header(c)));
+        if only_renumbered(c) {
+            // Its text is the same but for its own number and references that followed the
+            // renumbering: the header says all.
+            continue;
+        }
         let mut body = String::new();
         inline_term(&c.inline, opts, &mut body);
         for line in body.trim_end().lines() {
@@ -176,6 +181,19 @@ pub fn term(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOptions) -
     }
     let _ = writeln!(out, "\n{}", counts_line(d));
     out
+}
+
+/// True for a part that was renumbered (or moved) and otherwise kept its text: no op but
+/// layout and consequential renumbering, and no changed sub-part.
+pub fn only_renumbered(c: &Change) -> bool {
+    fn unchanged_text(c: &Change) -> bool {
+        !c.inline.iter().any(InlineOp::is_substantive) && c.children.iter().all(unchanged_text)
+    }
+    c.old.is_some()
+        && c.new.is_some()
+        && c.flags.contains(&ChangeKind::Renumbered)
+        && !c.flags.contains(&ChangeKind::Modified)
+        && unchanged_text(c)
 }
 
 /// The one-line key to the change markers of the term report.
@@ -271,6 +289,9 @@ pub fn markdown(d: &DocDiff, old_path: &str, new_path: &str, opts: &RenderOption
     }
     for c in d.changes.iter().filter(|c| is_visible(c, opts)) {
         let _ = writeln!(out, "\n## {}\n", md_escape(&header(c)));
+        if only_renumbered(c) {
+            continue;
+        }
         let mut body = String::new();
         for o in &c.inline {
             if o.layout {
