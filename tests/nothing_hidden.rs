@@ -141,3 +141,117 @@ fn edits_outside_articles_are_never_hidden() {
     assert!(n_edits > 300, "enough edits were made: {n_edits}");
     assert!(hidden.is_empty(), "{} edits hidden", hidden.len());
 }
+
+/// Words (runs of letters and digits) and single other characters, white space left out:
+/// texts that differ only in white space have the same tokens.
+fn tokens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut word: Option<usize> = None;
+    for (k, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            word.get_or_insert(k);
+            continue;
+        }
+        if let Some(w) = word.take() {
+            out.push(&s[w..k]);
+        }
+        if !c.is_whitespace() {
+            out.push(&s[k..k + c.len_utf8()]);
+        }
+    }
+    if let Some(w) = word {
+        out.push(&s[w..]);
+    }
+    out
+}
+
+/// Why a diff of `a` and `b` could hide a difference, if it could: a non-blank byte of
+/// either text outside every top-level change, or a part reported `unchanged` whose two
+/// texts differ beyond white space and consequential renumbering. Together these two
+/// checks mean that every difference lies in a reported change, whatever alignment of the
+/// two texts one prefers.
+fn hiding(d: &diff::DocDiff, a: &str, b: &str) -> Option<String> {
+    for (src, old) in [(a, true), (b, false)] {
+        let mut spans: Vec<(usize, usize)> = d
+            .changes
+            .iter()
+            .filter_map(|c| if old { c.old.as_ref() } else { c.new.as_ref() })
+            .map(|s| (s.span.start, s.span.end))
+            .collect();
+        spans.sort_unstable();
+        let mut at = 0;
+        for (s, e) in spans.into_iter().chain([(src.len(), src.len())]) {
+            if s > at && !src[at..s].trim().is_empty() {
+                return Some(format!("uncompared text {:?}", &src[at..s]));
+            }
+            at = at.max(e);
+        }
+    }
+    for c in d.changes.iter().filter(|c| c.kind == ChangeKind::Unchanged) {
+        let (Some(o), Some(n)) = (&c.old, &c.new) else {
+            continue;
+        };
+        let same = if c.inline.is_empty() {
+            tokens(o.span.slice(a)) == tokens(n.span.slice(b))
+        } else {
+            c.inline
+                .iter()
+                .all(|x| x.op == diff::Op::Equal || x.layout || x.consequential)
+        };
+        if !same {
+            return Some(format!(
+                "{:?} {:?} reported unchanged but differs",
+                c.node_kind, o.label
+            ));
+        }
+    }
+    None
+}
+
+/// The same check on real successive published versions (`../shared/corpus/realworld/pairs`):
+/// nothing that differs between two versions is outside a reported change, and `differs`
+/// says whether the texts differ beyond white space.
+#[test]
+fn real_revisions_hide_nothing() {
+    let Some(dir) = common::shared_corpus("real_revisions_hide_nothing", "realworld") else {
+        return;
+    };
+    let mut pairs: Vec<_> = std::fs::read_dir(dir.join("pairs"))
+        .expect("pairs folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    pairs.sort();
+    let (mut n_pairs, mut hidden, mut wrong_differs) = (0usize, Vec::new(), Vec::new());
+    for p in &pairs {
+        let (Ok(a), Ok(b)) = (
+            std::fs::read_to_string(p.join("old.txt")),
+            std::fs::read_to_string(p.join("new.txt")),
+        ) else {
+            continue;
+        };
+        let (pa, pb) = (parse(&a), parse(&b));
+        let d = diff::diff(&pa.document, &pb.document, &DiffOptions::default());
+        n_pairs += 1;
+        if let Some(why) = hiding(&d, &a, &b) {
+            hidden.push(format!("{}: {why}", p.display()));
+        }
+        if d.summary.differs != (tokens(&a) != tokens(&b)) {
+            wrong_differs.push(p.display().to_string());
+        }
+    }
+    println!(
+        "real revisions: {n_pairs} pairs, {} with something hidden, {} with a wrong 'differs'",
+        hidden.len(),
+        wrong_differs.len()
+    );
+    for h in hidden.iter().take(10) {
+        println!("HIDDEN {h}");
+    }
+    assert!(n_pairs >= 170, "the pairs are there: {n_pairs}");
+    assert!(hidden.is_empty(), "{} pairs hide something", hidden.len());
+    assert!(
+        wrong_differs.is_empty(),
+        "differs is wrong on {wrong_differs:?}"
+    );
+}
