@@ -22,6 +22,17 @@ pub fn latin_suffix_rank(s: &str) -> Option<u8> {
         .map(|i| i as u8 + 1)
 }
 
+/// An upper-case Roman numeral followed by a lower-case Latin insertion suffix, as in
+/// "IVbis": (value, suffix rank, suffix).
+fn roman_with_suffix(comp: &str) -> Option<(u32, u8, &str)> {
+    let split = comp.find(|c: char| c.is_ascii_lowercase())?;
+    let (numeral, tail) = comp.split_at(split);
+    if !numeral.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    Some((roman_value(numeral)?, latin_suffix_rank(tail)?, tail))
+}
+
 /// Value of a strictly written Roman numeral ("XXIV" = 24), either case but not mixed.
 pub fn roman_value(s: &str) -> Option<u32> {
     if s.is_empty() || s.len() > 12 {
@@ -289,6 +300,12 @@ pub fn normalize(raw: &str) -> Option<Designation> {
         } else if let Some(v) = roman_value(comp) {
             text.push_str(&comp.to_ascii_uppercase());
             key.push(v);
+        } else if let Some((v, r, tail)) = roman_with_suffix(comp) {
+            // "IVbis", "Vquater": a Roman numeral with its insertion suffix glued on.
+            text.push_str(&comp[..comp.len() - tail.len()]);
+            text.push_str(&tail.to_ascii_lowercase());
+            key.push(v);
+            suffix = r;
         } else if comp.len() == 1 {
             let c = comp.as_bytes()[0].to_ascii_uppercase();
             text.push(c as char);
@@ -366,6 +383,18 @@ mod tests {
         ] {
             assert_eq!(n(raw), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn roman_numerals_with_glued_suffixes() {
+        assert_eq!(n("IVbis"), "IVbis");
+        assert_eq!(n("Vquater"), "Vquater");
+        assert_eq!(
+            normalize("Vter").map(|d| (d.key, d.suffix)),
+            Some((vec![5], 2))
+        );
+        assert!(normalize("IVfoo").is_none());
+        assert_eq!(n("10 (bis)"), "10bis");
     }
 
     #[test]

@@ -121,6 +121,18 @@ pub(crate) fn is_article_word(word: &str) -> bool {
     if ARTICLE_WORDS.contains(&lower.as_str()) {
         return true;
     }
+    // A letter dropped, added or changed after the first in a long article word
+    // ("Arikel"), but not its plural ("articles", "artikels", "artículos") nor another word
+    // ("Particle").
+    if lower.chars().count() >= 6
+        && ARTICLE_WORDS.iter().any(|w| {
+            !lower.starts_with(w)
+                && lower.chars().next() == w.chars().next()
+                && edit_distance(&lower, w) == 1
+        })
+    {
+        return true;
+    }
     let n = lower.chars().count();
     (6..=8).contains(&n)
         && lower.starts_with('a')
@@ -181,8 +193,14 @@ fn latin_suffix(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
+/// "(A)", and "(bis)" after a number.
 fn paren_letter(i: &str) -> IResult<&str, &str> {
-    recognize((char('('), satisfy(|c| c.is_ascii_uppercase()), char(')'))).parse(i)
+    recognize((
+        char('('),
+        alt((recognize(satisfy(|c| c.is_ascii_uppercase())), latin_suffix)),
+        char(')'),
+    ))
+    .parse(i)
 }
 
 /// The number token after a heading word: "1.2", "XXIV", "A-01", "5 bis", "140 (A)".
