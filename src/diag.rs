@@ -33,6 +33,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Makes a note (information, not a problem of the text) located at `span` of `src`.
+    pub fn note(
+        code: &'static str,
+        message: String,
+        span: Span,
+        src: &str,
+        index: &LineIndex,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Self::warning(code, message, span, src, index)
+        }
+    }
+
     /// Makes a warning located at `span` of `src`.
     pub fn warning(
         code: &'static str,

@@ -108,3 +108,23 @@ fn citations_may_name_the_article_word() {
         );
     }
 }
+
+#[test]
+fn check_notes_article_headings_kept_as_text_after_the_final_clauses() {
+    let text = "TREATY ON EXAMPLES\n\nArticle 1\n\n1. The Parties agree on examples.\n\nArticle 2\n\n1. This Treaty enters into force on signature.\n\nIN WITNESS WHEREOF the undersigned have signed this Treaty.\n\nPROTOCOL ON LISTS\n\nArticle 1\n\n1. The lists are annexed.\n";
+    let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(["check", "--strict", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "a note is no warning: {stdout}");
+    assert!(
+        stdout.contains("-:15:1: note[kept-as-text]: 1 article heading after the final clauses"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 articles, 0 warnings, 1 note"),
+        "{stdout}"
+    );
+}

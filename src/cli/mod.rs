@@ -749,13 +749,24 @@ fn run_check(file: &str, strict: bool, input: &InputOpts) -> Result<u8, Error> {
     if p.document.note() == Some(tree::NOTE_EMPTY) {
         out.push_str(&format!("{file}: {}\n", tree::NOTE_EMPTY));
     }
+    let n_warnings = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == treaty_analyser::diag::Severity::Warning)
+        .count();
+    let n_notes = p.diagnostics.len() - n_warnings;
+    let notes = if n_notes > 0 {
+        format!(", {}", plural(n_notes, "note"))
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{file}: {}, {}\n",
+        "{file}: {}, {}{notes}\n",
         plural(n_articles, "article"),
-        plural(p.diagnostics.len(), "warning")
+        plural(n_warnings, "warning")
     ));
     emit(&out)?;
-    Ok(if strict && !p.diagnostics.is_empty() {
+    Ok(if strict && n_warnings > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -128,6 +128,7 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         Some(from) => annexes(&lines, from),
         None => Vec::new(),
     };
+    let kept_as_text = articles_in_back_matter(&lines, &articles, conclusion, &annexes);
     let mut blocks = front_matter(&lines, &articles, &divisions, conclusion, &annexes);
     blocks.extend(body_blocks(&articles, divisions, conclusion, annexes));
     let mut root = nest(src, &lines, &blocks, &articles);
@@ -137,8 +138,50 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
     assign(&mut root.children, root.kind, "", &mut used, &index, src);
     root.id = "doc".into();
     root.line = 1;
-    let diagnostics = diagnose(&root, src, &index);
+    let mut diagnostics = diagnose(&root, src, &index);
+    if let Some((first, n)) = kept_as_text {
+        let l = &lines[first];
+        diagnostics.push(Diagnostic::note(
+            "kept-as-text",
+            format!(
+                "{n} article heading{} after the final clauses or an annex heading {} kept as text of that part: annexed texts and further language versions are not outlined yet",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ),
+            {
+                let t = l.trimmed();
+                let at = l.start + src[l.start..].find(t).unwrap_or(0);
+                Span::new(at, at + t.len())
+            },
+            src,
+            &index,
+        ));
+        diagnostics.sort_by_key(|d| d.span.start);
+    }
     (root, diagnostics)
+}
+
+/// The first line and the number of the article headings that lie after the final clauses
+/// or the first annex heading (they stay text of that part), if any.
+fn articles_in_back_matter(
+    lines: &[Line],
+    articles: &[ArticleAt],
+    conclusion: Option<usize>,
+    annexes: &[(usize, Block)],
+) -> Option<(usize, usize)> {
+    let back_start = annexes
+        .first()
+        .map(|a| a.0)
+        .into_iter()
+        .chain(conclusion)
+        .min()?;
+    let later: Vec<&ArticleAt> = articles.iter().filter(|a| a.first >= back_start).collect();
+    let first = later.first()?.first;
+    // The label line (a caption may stand before it).
+    let first = (first..lines.len())
+        .find(|&i| rules::article_head(lines[i].trimmed()).is_some())
+        .unwrap_or(first);
+    Some((first, later.len()))
 }
 
 /// Step 2: the lines that may be article headings, and those that may be division headings.
