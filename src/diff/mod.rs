@@ -709,16 +709,7 @@ fn divisions(d: &Document) -> Vec<&Node> {
 /// without the label.
 fn division_unit(d: &Node, head: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
     let skip = d.label.as_deref().map_or(0, text::count_words);
-    match toks.range(head.span.start..head.span.end) {
-        Some(r) => {
-            let from = (r.start + skip).min(r.end);
-            align::Unit::from_hashes(d.number.clone(), &toks.folded[from..r.end])
-        }
-        None => {
-            let words = text::words(head.text(src));
-            align::Unit::new(d.number.clone(), &words[skip.min(words.len())..])
-        }
-    }
+    unit_of_span(d.number.clone(), head, skip, toks, src)
 }
 
 /// Pairs the divisions the content alignment left unmatched on both sides that have the
@@ -807,15 +798,27 @@ fn single(root: &Node, kind: NodeKind) -> Option<&Node> {
 /// The alignment unit of a node: its number and the folded hashes of its content words
 /// (without an article's label).
 fn unit_of(x: &Node, toks: &text::Tokenized, src: &str) -> align::Unit {
-    let skip = label_words(x);
+    unit_of_span(x.number.clone(), x, label_words(x), toks, src)
+}
+
+/// An alignment unit of `number` and the folded hashes of the words of `x`'s text less its
+/// first `skip` words (from the source's tokens, or tokenized afresh when a token straddles
+/// the span).
+fn unit_of_span(
+    number: Option<String>,
+    x: &Node,
+    skip: usize,
+    toks: &text::Tokenized,
+    src: &str,
+) -> align::Unit {
     match toks.range(x.span.start..x.span.end) {
         Some(r) => {
             let from = (r.start + skip).min(r.end);
-            align::Unit::from_hashes(x.number.clone(), &toks.folded[from..r.end])
+            align::Unit::from_hashes(number, &toks.folded[from..r.end])
         }
         None => {
             let words = text::words(x.text(src));
-            align::Unit::new(x.number.clone(), &words[skip.min(words.len())..])
+            align::Unit::new(number, &words[skip.min(words.len())..])
         }
     }
 }

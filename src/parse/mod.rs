@@ -128,9 +128,18 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
         Some(from) => annexes(&lines, from),
         None => Vec::new(),
     };
-    let kept_as_text = articles_in_back_matter(&lines, &articles, conclusion, &annexes);
-    let mut blocks = front_matter(&lines, &articles, &divisions, conclusion, &annexes);
-    blocks.extend(body_blocks(&articles, divisions, conclusion, annexes));
+    // The back matter (final clauses, annexes) starts at the first of the two.
+    let back_start = annexes
+        .first()
+        .map(|a| a.0)
+        .into_iter()
+        .chain(conclusion)
+        .min();
+    let kept_as_text = articles_in_back_matter(&lines, &articles, back_start);
+    let body = body_blocks(&articles, divisions, conclusion, annexes, back_start);
+    let body_start = body.first().map_or(lines.len(), |b| b.0);
+    let mut blocks = front_matter(&lines, !articles.is_empty(), body_start);
+    blocks.extend(body);
     let mut root = nest(src, &lines, &blocks, &articles);
     let mut used = Ids::default();
     // One eId per node: room for all of them at once rather than growing by rehashing.
@@ -166,15 +175,9 @@ pub(crate) fn build(src: &str) -> (Node, Vec<Diagnostic>) {
 fn articles_in_back_matter(
     lines: &[Line],
     articles: &[ArticleAt],
-    conclusion: Option<usize>,
-    annexes: &[(usize, Block)],
+    back_start: Option<usize>,
 ) -> Option<(usize, usize)> {
-    let back_start = annexes
-        .first()
-        .map(|a| a.0)
-        .into_iter()
-        .chain(conclusion)
-        .min()?;
+    let back_start = back_start?;
     let later: Vec<&ArticleAt> = articles.iter().filter(|a| a.first >= back_start).collect();
     let first = later.first()?.first;
     // The label line (a caption may stand before it).
@@ -468,13 +471,8 @@ fn body_blocks(
     divisions: Vec<(usize, Block)>,
     conclusion: Option<usize>,
     annexes: Vec<(usize, Block)>,
+    back_start: Option<usize>,
 ) -> Vec<(usize, Block)> {
-    let back_start = annexes
-        .first()
-        .map(|a| a.0)
-        .into_iter()
-        .chain(conclusion)
-        .min();
     let in_body = |line: usize| back_start.is_none_or(|b| line < b);
     let mut blocks: Vec<(usize, Block)> = articles
         .iter()
@@ -489,36 +487,14 @@ fn body_blocks(
     blocks
 }
 
-/// Step 5: the title and preamble before the first block of the body (a text without
-/// articles keeps what follows its title as unparsed).
-fn front_matter(
-    lines: &[Line],
-    articles: &[ArticleAt],
-    divisions: &[(usize, Block)],
-    conclusion: Option<usize>,
-    annexes: &[(usize, Block)],
-) -> Vec<(usize, Block)> {
-    let back_start = annexes
-        .first()
-        .map(|a| a.0)
-        .into_iter()
-        .chain(conclusion)
-        .min();
-    let in_body = |line: usize| back_start.is_none_or(|b| line < b);
-    let body_start = articles
-        .iter()
-        .map(|a| a.first)
-        .filter(|&l| in_body(l))
-        .chain(divisions.iter().map(|d| d.0).filter(|&l| in_body(l)))
-        .chain(conclusion)
-        .chain(annexes.iter().map(|a| a.0))
-        .min()
-        .unwrap_or(lines.len());
+/// Step 5: the title and preamble before `body_start`, the first line of the body (a text
+/// without articles keeps what follows its title as unparsed).
+fn front_matter(lines: &[Line], has_articles: bool, body_start: usize) -> Vec<(usize, Block)> {
     let mut front = Vec::new();
     let Some(ft) = (0..body_start).find(|&i| !lines[i].is_blank()) else {
         return front;
     };
-    if body_start == lines.len() && articles.is_empty() {
+    if body_start == lines.len() && !has_articles {
         // No structure at all: a first block is no title without a body to be the title
         // of; the whole text stays unparsed.
         front.push((ft, Block::Unparsed));
@@ -535,12 +511,12 @@ fn front_matter(
             .any(|l| rules::is_formula(l) || rules::is_preamble_heading(l))
         && !block.last().is_some_and(|l| l.ends_with([',', ';', ':']));
     let mut pre_start = ft;
-    if title_like && (block_end < body_start || articles.is_empty()) {
+    if title_like && (block_end < body_start || !has_articles) {
         front.push((ft, Block::Title));
         pre_start = title_end(lines, block_end, body_start);
     }
     if pre_start < body_start {
-        let kind = if articles.is_empty() {
+        let kind = if !has_articles {
             Block::Unparsed
         } else {
             Block::Preamble
