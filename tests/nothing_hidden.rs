@@ -216,27 +216,16 @@ fn real_revisions_hide_nothing() {
     let Some(dir) = common::shared_corpus("real_revisions_hide_nothing", "realworld") else {
         return;
     };
-    let mut pairs: Vec<_> = std::fs::read_dir(dir.join("pairs"))
-        .expect("pairs folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    pairs.sort();
     let (mut n_pairs, mut hidden, mut wrong_differs) = (0usize, Vec::new(), Vec::new());
-    for p in &pairs {
-        let (Ok(a), Ok(b)) = (
-            std::fs::read_to_string(p.join("old.txt")),
-            std::fs::read_to_string(p.join("new.txt")),
-        ) else {
-            continue;
-        };
-        let (pa, pb) = (parse(&a), parse(&b));
+    for pair in common::version_pairs(&dir) {
+        let (p, a, b) = (&pair.dir, &pair.old, &pair.new);
+        let (pa, pb) = (parse(a), parse(b));
         let d = diff::diff(&pa.document, &pb.document, &DiffOptions::default());
         n_pairs += 1;
-        if let Some(why) = hiding(&d, &a, &b) {
+        if let Some(why) = hiding(&d, a, b) {
             hidden.push(format!("{}: {why}", p.display()));
         }
-        if d.summary.differs != (tokens(&a) != tokens(&b)) {
+        if d.summary.differs != (tokens(a) != tokens(b)) {
             wrong_differs.push(p.display().to_string());
         }
     }

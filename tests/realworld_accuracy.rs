@@ -25,24 +25,12 @@ fn headings_of_real_published_treaties() {
         return;
     };
     let verbose = std::env::var_os("TREATY_EVAL_VERBOSE").is_some();
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("texts"))
-        .expect("texts folder")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
     let mut by_lang: BTreeMap<String, common::Score> = BTreeMap::new();
     let mut all = common::Score::default();
-    for p in &names {
-        let id = p.file_stem().unwrap().to_string_lossy().to_string();
-        let lang = id.rsplit('.').next().unwrap_or("?").to_string();
-        let text = std::fs::read_to_string(p).expect("UTF-8 text");
-        let gold_path = dir.join("gold").join(format!("{id}.json"));
-        let gold: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(gold_path).expect("gold exists"))
-                .expect("gold is JSON");
-        let s = common::score(&id, &text, &gold);
+    // The same layout as ToTA's: texts/ID.txt and gold/ID.json, ID ending in the language.
+    for t in common::treaties(&dir) {
+        let lang = t.id.rsplit('.').next().unwrap_or("?").to_string();
+        let s = common::score(&t.id, &t.text, &t.gold);
         if verbose {
             for m in &s.misses {
                 println!("{m}");

@@ -13,29 +13,17 @@ fn same_numbered_similar_articles_are_paired() {
     else {
         return;
     };
-    let mut pairs: Vec<_> = std::fs::read_dir(dir.join("pairs"))
-        .expect("pairs folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    pairs.sort();
     let (mut total, mut paired, mut n_pairs) = (0usize, 0usize, 0usize);
     let mut misses = Vec::new();
-    for p in &pairs {
-        let (Ok(a), Ok(b), Ok(t)) = (
-            std::fs::read_to_string(p.join("old.txt")),
-            std::fs::read_to_string(p.join("new.txt")),
-            std::fs::read_to_string(p.join("truth.json")),
-        ) else {
-            continue;
-        };
-        let truth: serde_json::Value = serde_json::from_str(&t).expect("truth is JSON");
+    for pair in common::version_pairs(&dir) {
+        let (p, truth) = (&pair.dir, &pair.truth);
         if truth["scored"] != true {
             continue;
         }
         n_pairs += 1;
         let d = diff(
-            &parse(&a).document,
-            &parse(&b).document,
+            &parse(&pair.old).document,
+            &parse(&pair.new).document,
             &DiffOptions::default(),
         );
         let matched: std::collections::HashSet<(u64, u64)> = d

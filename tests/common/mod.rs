@@ -68,6 +68,38 @@ pub fn treaties(dir: &std::path::Path) -> Vec<Treaty> {
     out
 }
 
+/// One pair of successive published versions of `../shared/corpus/realworld/pairs`.
+pub struct VersionPair {
+    /// The pair's folder.
+    pub dir: PathBuf,
+    pub old: String,
+    pub new: String,
+    /// Its truth.json.
+    pub truth: serde_json::Value,
+}
+
+/// All version pairs under `dir` (the realworld corpus folder), sorted by folder name.
+pub fn version_pairs(dir: &std::path::Path) -> Vec<VersionPair> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir.join("pairs"))
+        .expect("pairs folder is readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|d| {
+            let read = |f: &str| std::fs::read_to_string(d.join(f)).expect("pair file is UTF-8");
+            let truth = serde_json::from_str(&read("truth.json")).expect("truth is JSON");
+            VersionPair {
+                old: read("old.txt"),
+                new: read("new.txt"),
+                truth,
+                dir: d,
+            }
+        })
+        .collect()
+}
+
 /// How a parse of one file compares with its gold (ToTA gold schema).
 #[derive(Default, Clone, Debug)]
 pub struct Score {
